@@ -1,0 +1,67 @@
+// Builds the HTTP application from a composed system. The server and the tests share it.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { System } from './system.ts';
+import { isAppError } from './errors.ts';
+import { loggerOptions } from './logging.ts';
+import { healthRoutes } from './routes/health.ts';
+import { oidcRoutes } from './routes/oidc.ts';
+import { signInRoutes } from './routes/sign-in.ts';
+import { setPasswordRoutes } from './routes/set-password.ts';
+import { setupRoutes } from './routes/setup.ts';
+import { STYLESHEET_PATH } from './web/layout.ts';
+
+const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
+
+export interface AppOptions {
+  /** Overrides the logger built from the configuration (tests pass false). */
+  logger?: FastifyServerOptions['logger'];
+  trustProxy?: boolean;
+}
+
+export async function buildApp(system: System, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(system.config.logLevel),
+    // Request ids are ours, never taken from the client, so they can be trusted in logs.
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (isAppError(error)) {
+      return reply.code(error.status).send({ code: error.code, message: error.message, details: error.details, requestId: request.id });
+    }
+    const err = error as { validation?: unknown; statusCode?: number; message?: string };
+    if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
+      return reply.code(err.statusCode ?? 400).send({ code: 'request.invalid', message: err.message, requestId: request.id });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ code: 'internal', message: 'Internal server error', requestId: request.id });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ code: 'request.not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}`, requestId: request.id }),
+  );
+
+  app.get(STYLESHEET_PATH, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+  await app.register(healthRoutes, { system });
+  await app.register(oidcRoutes, { system });
+  await app.register(async (pages) => {
+    await pages.register(formbody);
+    await pages.register(signInRoutes, { system });
+    await pages.register(setPasswordRoutes, { system });
+    await pages.register(setupRoutes, { system });
+  });
+  return app;
+}

@@ -1,0 +1,140 @@
+// The database's tables as Kysely sees them. Timestamps come back as Date from PostgreSQL and
+// as ISO-8601 text from SQLite, booleans as boolean or 0/1; repos map rows through `values.ts`.
+
+import type { ColumnType } from 'kysely';
+
+export type Timestamp = ColumnType<Date | string, Date, Date>;
+export type NullableTimestamp = ColumnType<Date | string | null, Date | null | undefined, Date | null>;
+export type Bool = ColumnType<boolean | number, boolean, boolean>;
+
+export interface OrganizationsTable {
+  id: string;
+  handle: string;
+  display_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  /** The canonical (trimmed, lower-cased) email; unique per organization; never changes. */
+  user_name: string;
+  given_name: string | null;
+  family_name: string | null;
+  user_type: 'customer' | 'administrator';
+  admin_role: 'owner' | 'admin' | null;
+  account_state: 'pending' | 'active' | 'locked' | 'disabled';
+  email_verified: Bool;
+  created_at: Timestamp;
+  modified_at: Timestamp;
+  version: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  org_id: string;
+  display_name: string;
+  /** Lower-cased display name: the unique key, so "Gold" and "gold" cannot both exist. */
+  name_key: string;
+  created_at: Timestamp;
+  modified_at: Timestamp;
+  version: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+  org_id: string;
+  added_at: Timestamp;
+}
+
+export interface PasswordCredentialsTable {
+  user_id: string;
+  org_id: string;
+  password_hash: string;
+  is_temporary: Bool;
+  expires_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  org_id: string | null;
+  occurred_at: Timestamp;
+  actor_type: 'user' | 'application' | 'system' | 'anonymous';
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  request_id: string | null;
+  client_ip: string | null;
+}
+
+export interface ApplicationsTable {
+  /** Also the OAuth client_id. */
+  id: string;
+  org_id: string;
+  name: string;
+  app_type: 'spa' | 'web' | 'm2m';
+  /** SHA-256 of the client secret; the secret itself is shown once and never stored. */
+  client_secret_hash: string | null;
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  scopes: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OidcPayloadsTable {
+  org_id: string;
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: NullableTimestamp;
+  consumed_at: NullableTimestamp;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  org_id: string;
+  algorithm: string;
+  private_jwk: string;
+  created_at: Timestamp;
+}
+
+export interface OrganizationSecretsTable {
+  org_id: string;
+  /** JSON array of keys that sign the OIDC provider's cookies; the first signs, all verify. */
+  cookie_keys: string;
+}
+
+export interface OneTimeLinksTable {
+  id: string;
+  org_id: string | null;
+  user_id: string | null;
+  purpose: 'first_run' | 'set_password';
+  token_hash: string;
+  expires_at: Timestamp;
+  consumed_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  password_credentials: PasswordCredentialsTable;
+  audit_events: AuditEventsTable;
+  applications: ApplicationsTable;
+  oidc_payloads: OidcPayloadsTable;
+  signing_keys: SigningKeysTable;
+  organization_secrets: OrganizationSecretsTable;
+  one_time_links: OneTimeLinksTable;
+}

@@ -1,0 +1,54 @@
+// `npm start`: load configuration, open and migrate the database, serve, and shut down
+// cleanly on SIGTERM or SIGINT.
+
+import { ConfigError, loadConfig } from './config.ts';
+import { openSystem } from './system.ts';
+import { buildApp } from './app.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const system = await openSystem(config);
+  const app = await buildApp(system);
+  await app.listen({ port: config.port, host: '0.0.0.0' });
+  app.log.info({ publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'sqlite', dataDir: config.databaseUrl ? undefined : config.dataDir }, 'Tessera is running');
+
+  const setupToken = await system.services.firstRun.issueLinkIfUnset();
+  if (setupToken) {
+    // Printed, not logged: the link is a credential and must not end up in log storage.
+    process.stdout.write(
+      `\nNo organization exists yet. Open this one-time link to create the first organization and its owner:\n\n  ${config.publicUrl}/setup?token=${setupToken}\n\n(It expires in 24 hours; restarting the server replaces it.)\n\n`,
+    );
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+      await system.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+// oidc-provider's storage adapter, backed by the oidc_payloads table and scoped to one
+// organization. Clients are not stored here: they are the organization's applications,
+// mapped to client metadata by `client-metadata.ts`.
+
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Repos } from '../repos/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { clientMetadata } from './client-metadata.ts';
+
+export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: string }) {
+  const { repos, clock, orgId } = deps;
+
+  function clientAdapter(): Adapter {
+    const unsupported = async () => {
+      throw new Error('Clients are managed as applications, not through the OIDC adapter');
+    };
+    return {
+      async find(id: string) {
+        const application = await repos.applications.findById(orgId, id);
+        if (!application) return undefined;
+        const secretHash = application.hasSecret ? await repos.credentials.findClientSecretHash(id) : null;
+        return clientMetadata(application, secretHash ?? undefined) as unknown as AdapterPayload;
+      },
+      upsert: unsupported,
+      findByUid: unsupported,
+      findByUserCode: unsupported,
+      consume: unsupported,
+      destroy: unsupported,
+      revokeByGrantId: unsupported,
+    };
+  }
+
+  function modelAdapter(model: string): Adapter {
+    const present = (stored: { payload: Record<string, unknown>; consumed: boolean } | undefined) =>
+      stored && ((stored.consumed ? { ...stored.payload, consumed: true } : stored.payload) as AdapterPayload);
+    return {
+      async upsert(id, payload, expiresIn) {
+        await repos.oidcPayloads.upsert(orgId, model, id, {
+          payload: payload as Record<string, unknown>,
+          grantId: payload.grantId,
+          userCode: payload.userCode,
+          uid: payload.uid,
+          expiresAt: expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null,
+        });
+      },
+      find: async (id) => present(await repos.oidcPayloads.find(orgId, model, id, clock.now())),
+      findByUid: async (uid) => present(await repos.oidcPayloads.findByUid(orgId, model, uid, clock.now())),
+      findByUserCode: async (userCode) => present(await repos.oidcPayloads.findByUserCode(orgId, model, userCode, clock.now())),
+      consume: (id) => repos.oidcPayloads.consume(orgId, model, id, clock.now()),
+      destroy: (id) => repos.oidcPayloads.destroy(orgId, model, id),
+      revokeByGrantId: (grantId) => repos.oidcPayloads.revokeByGrantId(orgId, grantId),
+    };
+  }
+
+  return (model: string): Adapter => (model === 'Client' ? clientAdapter() : modelAdapter(model));
+}

@@ -1,0 +1,114 @@
+// Builds one organization's OpenID Provider. Everything it keeps (sessions, codes, tokens,
+// grants) and everything it signs with lives in the database, so any number of instances
+// over one PostgreSQL act as one provider.
+
+import crypto from 'node:crypto';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Repos } from '../repos/index.ts';
+import type { Organization } from '../repos/organization-repo.ts';
+import type { Clock } from '../lib/clock.ts';
+import { sha256Hex, digestsEqual } from '../security/tokens.ts';
+import { createAdapterFactory } from './adapter.ts';
+import { createFindAccount, CLAIMS_BY_SCOPE } from './account.ts';
+import { API_SCOPES, OIDC_SCOPES } from './scopes.ts';
+import { PROVIDER_ROUTES, issuerFor, signInPagePath } from './routes.ts';
+import { renderLogoutConfirmation, renderLogoutSuccess, renderProviderError } from './provider-pages.ts';
+
+export interface ProviderDeps {
+  repos: Repos;
+  clock: Clock;
+  publicUrl: string;
+  onServerError?: (error: unknown, orgHandle: string) => void;
+}
+
+const HOUR = 60 * 60;
+const DAY = 24 * HOUR;
+
+export interface OrganizationProvider {
+  provider: Provider;
+  /** Keys the CSRF tokens of this organization's hosted forms; derived from its cookie key. */
+  formKey: Buffer;
+}
+
+export async function createOrganizationProvider(organization: Organization, deps: ProviderDeps): Promise<OrganizationProvider> {
+  const { repos, clock, publicUrl } = deps;
+  const signingKeys = await repos.providerKeys.listSigningKeys(organization.id);
+  const cookieKeys = await repos.providerKeys.findCookieKeys(organization.id);
+  if (signingKeys.length === 0 || !cookieKeys) throw new Error(`Organization ${organization.handle} has no provider keys`);
+
+  const secure = publicUrl.startsWith('https:');
+  // __Host- cookies must be Secure with Path=/; only the session cookie has that path (the
+  // interaction cookies are scoped to their own pages), and plain-HTTP localhost gets no prefix.
+  const sessionCookie = `${secure ? '__Host-' : ''}tessera_${organization.handle}_session`;
+
+  const configuration: Configuration = {
+    adapter: createAdapterFactory({ repos, clock, orgId: organization.id }),
+    findAccount: createFindAccount(repos, organization.id),
+    jwks: { keys: signingKeys.map((k) => k.privateJwk) as never },
+    cookies: {
+      keys: cookieKeys,
+      names: {
+        session: sessionCookie,
+        interaction: `tessera_${organization.handle}_interaction`,
+        resume: `tessera_${organization.handle}_resume`,
+      },
+      long: { httpOnly: true, sameSite: 'lax', secure, signed: true },
+      short: { httpOnly: true, sameSite: 'lax', secure, signed: true },
+    },
+    routes: PROVIDER_ROUTES,
+    scopes: [...OIDC_SCOPES, ...API_SCOPES],
+    claims: CLAIMS_BY_SCOPE,
+    // Claims the scopes ask for go into the ID token as well as userinfo: applications that
+    // only read the ID token still get email, names and groups.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource: renderLogoutConfirmation, postLogoutSuccessSource: renderLogoutSuccess },
+    },
+    interactions: { url: async (_ctx, interaction) => signInPagePath(organization.handle, interaction.uid) },
+    renderError: renderProviderError,
+    // Rotate every refresh token on use; the provider revokes the whole grant when a rotated
+    // token is presented again (reuse detection).
+    rotateRefreshToken: () => true,
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
+    // The organization's applications are its own first-party apps: no consent screen. The
+    // grant records exactly what was asked for.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const { provider, session, client, params } = ctx.oidc;
+      if (!session?.accountId || !client) return undefined;
+      const grantId = ctx.oidc.result?.consent?.grantId || session.grantIdFor(client.clientId);
+      const grant = (grantId && (await provider.Grant.find(grantId))) || new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      if (typeof params?.scope === 'string') grant.addOIDCScope(params.scope);
+      await grant.save();
+      return grant;
+    },
+    ttl: {
+      AccessToken: HOUR,
+      AuthorizationCode: 60,
+      ClientCredentials: HOUR,
+      IdToken: HOUR,
+      Interaction: HOUR,
+      RefreshToken: 14 * DAY,
+      Session: 14 * DAY,
+      Grant: 14 * DAY,
+    },
+  };
+
+  const provider = new Provider(issuerFor(publicUrl, organization.handle), configuration);
+  // Requests reach the provider with X-Forwarded-Proto/Host set from PUBLIC_URL (see
+  // routes/oidc.ts), so every URL it builds starts with PUBLIC_URL whatever the request's Host.
+  provider.proxy = true;
+  // Client secrets are stored as SHA-256 digests; compare the digest of what was presented.
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
+    return typeof this.clientSecret === 'string' && digestsEqual(this.clientSecret, sha256Hex(actual));
+  };
+  provider.on('server_error', (_ctx: unknown, error: unknown) => deps.onServerError?.(error, organization.handle));
+  return { provider, formKey: crypto.createHmac('sha256', cookieKeys[0]).update('hosted-form-csrf').digest() };
+}

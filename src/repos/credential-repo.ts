@@ -1,0 +1,73 @@
+// The privileged repository: the only code that reads password hashes and client-secret
+// hashes. Everything else asks it a yes/no question through a service.
+
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { toBool, toOptionalDate } from '../db/values.ts';
+
+export interface PasswordCredential {
+  userId: string;
+  passwordHash: string;
+  isTemporary: boolean;
+  expiresAt: Date | null;
+}
+
+export function createCredentialRepo(db: Kysely<Database>) {
+  return {
+    async setPassword(
+      orgId: string,
+      userId: string,
+      passwordHash: string,
+      options: { isTemporary: boolean; expiresAt: Date | null; now: Date },
+    ): Promise<void> {
+      const values = {
+        user_id: userId,
+        org_id: orgId,
+        password_hash: passwordHash,
+        is_temporary: options.isTemporary,
+        expires_at: options.expiresAt,
+        updated_at: options.now,
+      };
+      await db
+        .insertInto('password_credentials')
+        .values(values)
+        .onConflict((oc) =>
+          oc.column('user_id').doUpdateSet({
+            password_hash: passwordHash,
+            is_temporary: options.isTemporary,
+            expires_at: options.expiresAt,
+            updated_at: options.now,
+          }),
+        )
+        .execute();
+    },
+
+    async findPassword(orgId: string, userId: string): Promise<PasswordCredential | undefined> {
+      const row = await db
+        .selectFrom('password_credentials')
+        .select(['user_id', 'password_hash', 'is_temporary', 'expires_at'])
+        .where('org_id', '=', orgId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return (
+        row && {
+          userId: row.user_id,
+          passwordHash: row.password_hash,
+          isTemporary: toBool(row.is_temporary),
+          expiresAt: toOptionalDate(row.expires_at),
+        }
+      );
+    },
+
+    async removePassword(orgId: string, userId: string): Promise<void> {
+      await db.deleteFrom('password_credentials').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+    },
+
+    async findClientSecretHash(clientId: string): Promise<string | null | undefined> {
+      const row = await db.selectFrom('applications').select('client_secret_hash').where('id', '=', clientId).executeTakeFirst();
+      return row?.client_secret_hash;
+    },
+  };
+}
+
+export type CredentialRepo = ReturnType<typeof createCredentialRepo>;

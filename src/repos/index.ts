@@ -1,0 +1,46 @@
+// All repositories over one connection or one transaction. Services run multi-row changes
+// through `transaction`, which hands them the same repositories bound to the transaction.
+
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { createOrganizationRepo } from './organization-repo.ts';
+import { createUserRepo } from './user-repo.ts';
+import { createGroupRepo } from './group-repo.ts';
+import { createCredentialRepo } from './credential-repo.ts';
+import { createAuditRepo } from './audit-repo.ts';
+import { createApplicationRepo } from './application-repo.ts';
+import { createOidcPayloadRepo } from './oidc-payload-repo.ts';
+import { createProviderKeyRepo } from './provider-key-repo.ts';
+import { createLinkRepo } from './link-repo.ts';
+
+function bindRepos(db: Kysely<Database>) {
+  return {
+    organizations: createOrganizationRepo(db),
+    users: createUserRepo(db),
+    groups: createGroupRepo(db),
+    credentials: createCredentialRepo(db),
+    audit: createAuditRepo(db),
+    applications: createApplicationRepo(db),
+    oidcPayloads: createOidcPayloadRepo(db),
+    providerKeys: createProviderKeyRepo(db),
+    links: createLinkRepo(db),
+  };
+}
+
+export type RepoSet = ReturnType<typeof bindRepos>;
+
+export interface Repos extends RepoSet {
+  transaction<T>(work: (repos: RepoSet) => Promise<T>): Promise<T>;
+  /** Answers when the database does: used by the readiness probe. */
+  ping(): Promise<void>;
+}
+
+export function createRepos(db: Kysely<Database>): Repos {
+  return {
+    ...bindRepos(db),
+    transaction: (work) => db.transaction().execute((trx) => work(bindRepos(trx))),
+    ping: async () => {
+      await db.selectFrom('organizations').select('id').limit(1).execute();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// Storage for oidc-provider's models (sessions, interactions, codes, tokens, grants), always
+// scoped by organization: another organization's provider cannot find a token that is not its.
+
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+export interface StoredPayload {
+  payload: Record<string, unknown>;
+  consumed: boolean;
+}
+
+export interface PayloadToStore {
+  payload: Record<string, unknown>;
+  grantId?: string;
+  userCode?: string;
+  uid?: string;
+  expiresAt: Date | null;
+}
+
+export function createOidcPayloadRepo(db: Kysely<Database>) {
+  async function findWhere(
+    orgId: string,
+    model: string,
+    column: 'id' | 'uid' | 'user_code',
+    value: string,
+    now: Date,
+  ): Promise<StoredPayload | undefined> {
+    const row = await db
+      .selectFrom('oidc_payloads')
+      .select(['payload', 'consumed_at', 'expires_at'])
+      .where('org_id', '=', orgId)
+      .where('model', '=', model)
+      .where(column, '=', value)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return { payload: JSON.parse(row.payload), consumed: row.consumed_at !== null };
+  }
+
+  return {
+    async upsert(orgId: string, model: string, id: string, value: PayloadToStore): Promise<void> {
+      const columns = {
+        payload: JSON.stringify(value.payload),
+        grant_id: value.grantId ?? null,
+        user_code: value.userCode ?? null,
+        uid: value.uid ?? null,
+        expires_at: value.expiresAt,
+      };
+      await db
+        .insertInto('oidc_payloads')
+        .values({ org_id: orgId, model, id, ...columns, consumed_at: null })
+        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(columns).where('oidc_payloads.org_id', '=', orgId))
+        .execute();
+    },
+
+    find: (orgId: string, model: string, id: string, now: Date) => findWhere(orgId, model, 'id', id, now),
+    findByUid: (orgId: string, model: string, uid: string, now: Date) => findWhere(orgId, model, 'uid', uid, now),
+    findByUserCode: (orgId: string, model: string, userCode: string, now: Date) => findWhere(orgId, model, 'user_code', userCode, now),
+
+    async consume(orgId: string, model: string, id: string, now: Date): Promise<void> {
+      await db
+        .updateTable('oidc_payloads')
+        .set({ consumed_at: now })
+        .where('org_id', '=', orgId)
+        .where('model', '=', model)
+        .where('id', '=', id)
+        .where('consumed_at', 'is', null)
+        .execute();
+    },
+
+    async destroy(orgId: string, model: string, id: string): Promise<void> {
+      await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('model', '=', model).where('id', '=', id).execute();
+    },
+
+    /** Removes every artifact (codes, tokens, the grant itself) that a grant issued. */
+    async revokeByGrantId(orgId: string, grantId: string): Promise<void> {
+      await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('grant_id', '=', grantId).execute();
+    },
+
+    async deleteExpired(now: Date): Promise<number> {
+      const result = await db.deleteFrom('oidc_payloads').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export type OidcPayloadRepo = ReturnType<typeof createOidcPayloadRepo>;

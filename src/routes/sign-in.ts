@@ -1,0 +1,103 @@
+// The hosted sign-in page that the organization's provider sends people to. It works without
+// JavaScript: a plain form posts back here, and success continues the authorization request.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { System } from '../system.ts';
+import type { ProviderEntry } from '../oidc/provider-registry.ts';
+import { signInPagePath } from '../oidc/routes.ts';
+import { formToken, isValidFormToken } from '../web/form-token.ts';
+import { sendPage } from '../web/reply.ts';
+import { signInPage } from '../web/pages/sign-in-page.ts';
+import { messagePage } from '../web/pages/message-page.ts';
+import { formField } from './form-fields.ts';
+import { requestContext } from './request-context.ts';
+
+interface Params {
+  org: string;
+  uid: string;
+}
+
+type Interaction = Awaited<ReturnType<ProviderEntry['provider']['interactionDetails']>>;
+
+const INVALID_CREDENTIALS = 'The email or password is incorrect.';
+const UNAVAILABLE: Record<string, string> = {
+  pending: 'This account has not been activated yet. Use the link in your invitation email to set a password.',
+  locked: 'This account is locked. Contact your administrator.',
+  disabled: 'This account is disabled. Contact your administrator.',
+};
+
+export async function signInRoutes(app: FastifyInstance, { system }: { system: System }) {
+  /** The organization and the interaction this page belongs to, or a page explaining why not. */
+  async function loadInteraction(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
+    const entry = await system.providers.get(request.params.org);
+    if (!entry) {
+      sendPage(reply, 404, messagePage({ title: 'Not found', message: 'There is no organization at this address.', tone: 'error' }));
+      return undefined;
+    }
+    let interaction: Interaction | undefined;
+    try {
+      interaction = await entry.provider.interactionDetails(request.raw, reply.raw);
+    } catch {
+      interaction = undefined;
+    }
+    if (!interaction || interaction.uid !== request.params.uid) {
+      sendPage(
+        reply,
+        400,
+        messagePage({
+          title: 'Sign-in expired',
+          message: 'This sign-in request has expired or was already completed. Go back to the application and sign in again.',
+          tone: 'error',
+        }),
+      );
+      return undefined;
+    }
+    return { entry, interaction };
+  }
+
+  function render(reply: FastifyReply, status: number, entry: ProviderEntry, interaction: Interaction, extra: { email?: string; error?: string } = {}) {
+    return sendPage(
+      reply,
+      status,
+      signInPage({
+        organizationName: entry.organization.displayName,
+        action: signInPagePath(entry.organization.handle, interaction.uid),
+        csrf: formToken(entry.formKey, interaction.uid),
+        ...extra,
+      }),
+    );
+  }
+
+  app.get<{ Params: Params }>('/t/:org/login/:uid', async (request, reply) => {
+    const loaded = await loadInteraction(request, reply);
+    if (!loaded) return reply;
+    return render(reply, 200, loaded.entry, loaded.interaction);
+  });
+
+  app.post<{ Params: Params }>('/t/:org/login/:uid', async (request, reply) => {
+    const loaded = await loadInteraction(request, reply);
+    if (!loaded) return reply;
+    const { entry, interaction } = loaded;
+    if (!isValidFormToken(entry.formKey, interaction.uid, formField(request.body, 'csrf'))) {
+      return render(reply, 403, entry, interaction, { error: 'The form expired. Please sign in again.' });
+    }
+    const email = formField(request.body, 'email');
+    const password = formField(request.body, 'password');
+    if (!email.trim() || !password) {
+      return render(reply, 400, entry, interaction, { email, error: 'Enter your email and password.' });
+    }
+
+    const result = await system.services.signIn.authenticate(entry.organization.id, email, password, requestContext(request));
+    if (result.outcome === 'invalid_credentials') return render(reply, 401, entry, interaction, { email, error: INVALID_CREDENTIALS });
+    if (result.outcome === 'account_unavailable') return render(reply, 403, entry, interaction, { email, error: UNAVAILABLE[result.state] });
+
+    reply.hijack();
+    await entry.provider.interactionFinished(
+      request.raw,
+      reply.raw,
+      { login: { accountId: result.user.id, amr: ['pwd'] } },
+      { mergeWithLastSubmission: false },
+    );
+    return reply;
+  });
+}

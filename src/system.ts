@@ -1,0 +1,40 @@
+// Composition root: configuration in, the wired system out. The server, the CLI and the tests
+// all build the same system; only the database and clock differ.
+
+import type { Config } from './config.ts';
+import { createDatabase, type Db } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createRepos, type Repos } from './repos/index.ts';
+import { createServices, type Services } from './services/index.ts';
+import { createPasswordHasher, type PasswordHasher } from './security/password-hasher.ts';
+import { createProviderRegistry, type ProviderRegistry } from './oidc/provider-registry.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+
+export interface System {
+  config: Config;
+  db: Db;
+  repos: Repos;
+  services: Services;
+  providers: ProviderRegistry;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+export interface SystemOptions {
+  db?: Db;
+  clock?: Clock;
+  hasher?: PasswordHasher;
+  /** Run pending migrations first (default true). */
+  migrate?: boolean;
+  onProviderError?: (error: unknown, orgHandle: string) => void;
+}
+
+export async function openSystem(config: Config, options: SystemOptions = {}): Promise<System> {
+  const db = options.db ?? createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  if (options.migrate !== false) await migrateToLatest(db);
+  const clock = options.clock ?? systemClock;
+  const repos = createRepos(db);
+  const services = createServices({ repos, clock, hasher: options.hasher ?? createPasswordHasher() });
+  const providers = createProviderRegistry({ repos, clock, publicUrl: config.publicUrl, onServerError: options.onProviderError });
+  return { config, db, repos, services, providers, clock, close: () => db.destroy() };
+}
