@@ -9,6 +9,7 @@ export const PROVIDER_ROUTES = {
   introspection: '/oauth2/introspect',
   revocation: '/oauth2/revoke',
   end_session: '/oidc/logout',
+  pushed_authorization_request: '/oauth2/par',
 };
 
 export function organizationPath(handle: string): string {

@@ -1,0 +1,45 @@
+// A fresh, migrated database for one test file: in-memory SQLite by default, or a schema of
+// its own in the PostgreSQL that DATABASE_URL names, so files run in parallel in isolation.
+
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { createDatabase, type Db } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+
+export interface TestDatabase {
+  db: Db;
+  engine: 'sqlite' | 'postgresql';
+  /** Connection settings a second process (the CLI, a spawned server) can use. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const db = createDatabase({ dataDir: ':memory:' });
+    if (options.migrate !== false) await migrateToLatest(db);
+    return { db, engine: 'sqlite', env: {}, drop: () => db.destroy() };
+  }
+  const schema = `test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const db = createDatabase({ databaseUrl, schema, poolSize: 5 });
+  if (options.migrate !== false) await migrateToLatest(db);
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    db,
+    engine: 'postgresql',
+    env: { DATABASE_URL: url.href },
+    async drop() {
+      await db.destroy();
+      const cleanup = new pg.Client({ connectionString: databaseUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop schema ${schema} cascade`);
+      await cleanup.end();
+    },
+  };
+}
