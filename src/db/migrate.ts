@@ -9,8 +9,12 @@ const migrations: Record<string, Migration> = {
   '0001_initial': initial,
 };
 
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/**
+ * `schema` names the PostgreSQL schema that holds Kysely's bookkeeping tables when it is not
+ * the default one (tests give each file its own schema).
+ */
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

@@ -27,7 +27,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const db = createDatabase({ databaseUrl, schema, poolSize: 5 });
-  if (options.migrate !== false) await migrateToLatest(db);
+  if (options.migrate !== false) await migrateToLatest(db, schema);
   const url = new URL(databaseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return {
