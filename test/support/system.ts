@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openSystem, type System } from '../../src/system.ts';
 import { buildApp } from '../../src/app.ts';
-import { createPasswordHasher } from '../../src/security/password-hasher.ts';
+import { createPasswordHasher, type PasswordHasher } from '../../src/security/password-hasher.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import { SYSTEM_CONTEXT } from '../../src/services/request-context.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -18,10 +18,17 @@ export interface TestSystem extends System {
   database: TestDatabase;
 }
 
-export async function createTestSystem(options: { publicUrl?: string; clock?: Clock; env?: Record<string, string> } = {}): Promise<TestSystem> {
+export interface TestSystemOptions {
+  publicUrl?: string;
+  clock?: Clock;
+  hasher?: PasswordHasher;
+  env?: Record<string, string>;
+}
+
+export async function createTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const database = await createTestDatabase();
   const config: Config = loadConfig({ PUBLIC_URL: options.publicUrl ?? 'http://localhost:3000', LOG_LEVEL: 'silent', ...options.env });
-  const system = await openSystem(config, { db: database.db, clock: options.clock, hasher: createPasswordHasher(TEST_ARGON2), migrate: false });
+  const system = await openSystem(config, { db: database.db, clock: options.clock, hasher: options.hasher ?? createPasswordHasher(TEST_ARGON2), migrate: false });
   return { ...system, database, close: () => database.drop() };
 }
 
@@ -52,10 +59,10 @@ export interface RunningServer {
 }
 
 /** The real server on a loopback port, for relying-party tests over real HTTP. */
-export async function startTestServer(options: { clock?: Clock } = {}): Promise<RunningServer> {
+export async function startTestServer(options: Omit<TestSystemOptions, 'publicUrl'> = {}): Promise<RunningServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const system = await createTestSystem({ publicUrl: baseUrl, clock: options.clock });
+  const system = await createTestSystem({ ...options, publicUrl: baseUrl });
   const app = await buildApp(system, { logger: false });
   await app.listen({ port, host: '127.0.0.1' });
   return {
@@ -67,4 +74,16 @@ export async function startTestServer(options: { clock?: Clock } = {}): Promise<
       await system.close();
     },
   };
+}
+
+/** The test hasher, counting verifications: equal counts mean equal argon2id work. */
+export function countingHasher() {
+  const inner = createPasswordHasher(TEST_ARGON2);
+  const counts = { hash: 0, verify: 0 };
+  const hasher: PasswordHasher = {
+    hash: (password) => ((counts.hash += 1), inner.hash(password)),
+    verify: (phc, password) => ((counts.verify += 1), inner.verify(phc, password)),
+    needsRehash: (phc) => inner.needsRehash(phc),
+  };
+  return { hasher, counts };
 }
