@@ -9,6 +9,8 @@ import { createServices, type Services } from './services/index.ts';
 import { createPasswordHasher, type PasswordHasher } from './security/password-hasher.ts';
 import { createProviderRegistry, type ProviderRegistry } from './oidc/provider-registry.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
+import { Redis } from 'ioredis';
+import { createMemoryAttemptLimiter, createRedisAttemptLimiter, type AttemptLimiter } from './security/attempt-limiter.ts';
 
 export interface System {
   config: Config;
@@ -24,6 +26,7 @@ export interface SystemOptions {
   db?: Db;
   clock?: Clock;
   hasher?: PasswordHasher;
+  limiter?: AttemptLimiter;
   /** Run pending migrations first (default true). */
   migrate?: boolean;
   onProviderError?: (error: unknown, orgHandle: string) => void;
@@ -34,7 +37,14 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
   if (options.migrate !== false) await migrateToLatest(db);
   const clock = options.clock ?? systemClock;
   const repos = createRepos(db);
-  const services = createServices({ repos, clock, hasher: options.hasher ?? createPasswordHasher() });
+  // Counters shared through Redis when several instances run; in this process otherwise.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const limiter = options.limiter ?? (redis ? createRedisAttemptLimiter(redis) : createMemoryAttemptLimiter());
+  const services = createServices({ repos, clock, limiter, hasher: options.hasher ?? createPasswordHasher() });
   const providers = createProviderRegistry({ repos, clock, publicUrl: config.publicUrl, onServerError: options.onProviderError });
-  return { config, db, repos, services, providers, clock, close: () => db.destroy() };
+  const close = async () => {
+    await redis?.quit();
+    await db.destroy();
+  };
+  return { config, db, repos, services, providers, clock, close };
 }

@@ -90,6 +90,14 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
     const result = await system.services.signIn.authenticate(entry.organization.id, email, password, requestContext(request));
     if (result.outcome === 'invalid_credentials') return render(reply, 401, entry, interaction, { email, error: INVALID_CREDENTIALS });
     if (result.outcome === 'account_unavailable') return render(reply, 403, entry, interaction, { email, error: UNAVAILABLE[result.state] });
+    if (result.outcome === 'throttled') {
+      const minutes = Math.ceil(result.retryAfterSeconds / 60);
+      reply.header('retry-after', String(result.retryAfterSeconds));
+      return render(reply, 429, entry, interaction, {
+        email,
+        error: `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      });
+    }
 
     reply.hijack();
     await entry.provider.interactionFinished(

@@ -3,6 +3,7 @@
 import type { Repos } from '../repos/index.ts';
 import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { AttemptLimiter } from '../security/attempt-limiter.ts';
 import { createOrganizationService } from './organization-service.ts';
 import { createSignInService } from './sign-in-service.ts';
 import { createPasswordService } from './password-service.ts';
@@ -13,6 +14,7 @@ export interface ServiceDeps {
   repos: Repos;
   hasher: PasswordHasher;
   clock: Clock;
+  limiter: AttemptLimiter;
 }
 
 export function createServices(deps: ServiceDeps) {

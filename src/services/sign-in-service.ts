@@ -7,7 +7,8 @@ import type { User } from '../repos/user-repo.ts';
 import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import { canonicalEmail } from '../lib/email.ts';
-import { randomToken } from '../security/tokens.ts';
+import { randomToken, sha256Hex } from '../security/tokens.ts';
+import type { AttemptLimiter, AttemptRule } from '../security/attempt-limiter.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
 export type SignInResult =
@@ -15,10 +16,18 @@ export type SignInResult =
   /** Unknown email, wrong password, or no password set: indistinguishable by design. */
   | { outcome: 'invalid_credentials' }
   /** The password was right but the account may not sign in (pending, locked, disabled). */
-  | { outcome: 'account_unavailable'; state: User['accountState'] };
+  | { outcome: 'account_unavailable'; state: User['accountState'] }
+  /** Too many recent failures for this email or from this address; said alike for every email. */
+  | { outcome: 'throttled'; retryAfterSeconds: number };
 
-export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock }) {
-  const { repos, hasher, clock } = deps;
+/** Failed sign-ins allowed per account (email) and per client address before a pause. */
+export const SIGN_IN_LIMITS: { account: AttemptRule; address: AttemptRule } = {
+  account: { limit: 10, windowSeconds: 15 * 60 },
+  address: { limit: 100, windowSeconds: 15 * 60 },
+};
+
+export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock; limiter: AttemptLimiter }) {
+  const { repos, hasher, clock, limiter } = deps;
   // A real hash of a password nobody knows: verified against when there is nothing else to
   // verify, so the unknown-email path costs what the wrong-password path costs.
   let decoyHash: Promise<string> | undefined;
@@ -26,12 +35,27 @@ export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher
 
   return {
     async authenticate(orgId: string, email: string, password: string, ctx: RequestContext): Promise<SignInResult> {
-      const user = await repos.users.findByUserName(orgId, canonicalEmail(email));
+      const userName = canonicalEmail(email);
+      // Keyed by the submitted email whether or not it exists, so throttling reveals nothing.
+      const accountKey = `sign-in:${orgId}:${sha256Hex(userName)}`;
+      const addressKey = ctx.clientIp ? `sign-in-ip:${ctx.clientIp}` : undefined;
+      const retryAfterSeconds = Math.max(
+        await limiter.retryAfter(accountKey, SIGN_IN_LIMITS.account),
+        addressKey ? await limiter.retryAfter(addressKey, SIGN_IN_LIMITS.address) : 0,
+      );
+      if (retryAfterSeconds > 0) {
+        await repos.audit.record({ ...auditFields(ctx), orgId, occurredAt: clock.now(), action: 'sign_in.throttled', after: { retryAfterSeconds } });
+        return { outcome: 'throttled', retryAfterSeconds };
+      }
+
+      const user = await repos.users.findByUserName(orgId, userName);
       const credential = user && (await repos.credentials.findPassword(orgId, user.id));
       const passwordMatches = await hasher.verify(credential?.passwordHash ?? (await decoy()), password);
       const now = clock.now();
 
       if (!user || !credential || !passwordMatches) {
+        await limiter.recordFailure(accountKey, SIGN_IN_LIMITS.account);
+        if (addressKey) await limiter.recordFailure(addressKey, SIGN_IN_LIMITS.address);
         await repos.audit.record({
           ...auditFields(ctx),
           orgId,
@@ -58,6 +82,7 @@ export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher
         const upgraded = await hasher.hash(password);
         await repos.credentials.setPassword(orgId, user.id, upgraded, { isTemporary: credential.isTemporary, expiresAt: credential.expiresAt, now });
       }
+      await limiter.reset(accountKey);
       await repos.audit.record({ ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }), orgId, occurredAt: now, action: 'sign_in.succeeded', targetType: 'user', targetId: user.id });
       return { outcome: 'success', user };
     },

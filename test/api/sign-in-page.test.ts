@@ -136,3 +136,37 @@ describe('hosted sign-in page', () => {
     expect(JSON.stringify(events)).not.toContain('not the password');
   });
 });
+
+describe('brute-force protection on the sign-in page', () => {
+  let server: RunningServer;
+  let clientId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const { organization } = await createOrganization(server.system, 'acme');
+    clientId = (await registerApplication(server.system, organization.id, { type: 'spa' })).application.id;
+  });
+  afterAll(() => server.stop());
+
+  async function attempt(email: string, password: string) {
+    const { challenge } = await pkcePair();
+    const url = new URL(`${server.baseUrl}/t/acme/oauth2/authorize`);
+    url.search = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' }).toString();
+    return new TestBrowser(server.baseUrl).signIn(url.href, email, password);
+  }
+
+  it('pauses an account after 10 failures, even for the right password, and says so alike for unknown emails', async () => {
+    for (let i = 0; i < 10; i += 1) expect((await attempt('owner@acme.test', `wrong ${i}`)).status).toBe(401);
+    const paused = await attempt('owner@acme.test', OWNER_PASSWORD);
+    expect(paused.status).toBe(429);
+    expect(paused.location).toBeUndefined();
+    expect(paused.body).toContain('Too many failed sign-in attempts');
+
+    for (let i = 0; i < 10; i += 1) expect((await attempt('ghost@acme.test', `wrong ${i}`)).status).toBe(401);
+    const ghost = await attempt('ghost@acme.test', 'anything at all');
+    expect(ghost.status).toBe(429);
+    const normalize = (body: string, email: string) =>
+      body.replaceAll(email, 'EMAIL').replace(/\/login\/[^"]+/g, '/login/UID').replace(/name="csrf" value="[^"]+"/, 'CSRF');
+    expect(normalize(ghost.body, 'ghost@acme.test')).toBe(normalize(paused.body, 'owner@acme.test'));
+  });
+});

@@ -42,7 +42,7 @@ describe('authorization code flow', () => {
   it('publishes discovery under the issuer with the Asgardeo-compatible paths', async () => {
     const res = await fetch(`${server.baseUrl}/t/acme/oauth2/token/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
-    const doc = await res.json();
+    const doc = (await res.json()) as { grant_types_supported: string[] };
     expect(doc).toMatchObject({
       issuer: `${server.baseUrl}/t/acme/oauth2/token`,
       authorization_endpoint: `${server.baseUrl}/t/acme/oauth2/authorize`,

@@ -44,7 +44,7 @@ describe('client credentials', () => {
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'internal_user_mgt_list' }),
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).scope).toBe('internal_user_mgt_list');
+    expect(((await res.json()) as { scope: string }).scope).toBe('internal_user_mgt_list');
   });
 
   it('refuses a wrong secret and a scope the application was not given', async () => {
