@@ -4,6 +4,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { openSystem } from './system.ts';
 import { buildApp } from './app.ts';
+import { startHousekeeping } from './housekeeping.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: '0.0.0.0' });
   app.log.info({ publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'sqlite', dataDir: config.databaseUrl ? undefined : config.dataDir }, 'Tessera is running');
 
+  const stopHousekeeping = startHousekeeping(system, (error) => app.log.warn({ err: error }, 'housekeeping failed'));
+
   const setupToken = await system.services.firstRun.issueLinkIfUnset();
   if (setupToken) {
     // Printed, not logged: the link is a credential and must not end up in log storage.
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     try {
+      stopHousekeeping();
       await app.close();
       await system.close();
       process.exit(0);

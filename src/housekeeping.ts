@@ -1,0 +1,20 @@
+// Periodic clean-up that any number of instances may run at once: each step is an idempotent
+// DELETE of rows that can no longer be used.
+
+import type { System } from './system.ts';
+
+const EVERY_MS = 10 * 60 * 1000;
+
+export function startHousekeeping(system: System, onError: (error: unknown) => void): () => void {
+  const sweep = async () => {
+    try {
+      await system.repos.oidcPayloads.deleteExpired(system.clock.now());
+    } catch (error) {
+      onError(error);
+    }
+  };
+  const timer = setInterval(sweep, EVERY_MS);
+  // Never keep the process alive just for this.
+  timer.unref();
+  return () => clearInterval(timer);
+}
