@@ -26,6 +26,8 @@ export class ConfigError extends Error {
   }
 }
 
+const SECRET_BEARING = new Set(['DATABASE_URL', 'SMTP_URL', 'REDIS_URL']);
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function parseUrl(name: string, value: string, protocols: string[], problems: string[]): URL | undefined {
@@ -33,7 +35,9 @@ function parseUrl(name: string, value: string, protocols: string[], problems: st
   try {
     url = new URL(value);
   } catch {
-    problems.push(`${name} must be an absolute URL (got "${value}")`);
+    // Connection URLs may carry a password: never echo them.
+    const shown = SECRET_BEARING.has(name) ? 'a value that is not a URL' : `"${value}"`;
+    problems.push(`${name} must be an absolute URL (got ${shown})`);
     return undefined;
   }
   if (!protocols.includes(url.protocol)) {

@@ -28,16 +28,20 @@ export function createCredentialRepo(db: Kysely<Database>) {
         expires_at: options.expiresAt,
         updated_at: options.now,
       };
+      // The conflict update is scoped too: a call through another organization changes nothing.
       await db
         .insertInto('password_credentials')
         .values(values)
         .onConflict((oc) =>
-          oc.column('user_id').doUpdateSet({
-            password_hash: passwordHash,
-            is_temporary: options.isTemporary,
-            expires_at: options.expiresAt,
-            updated_at: options.now,
-          }),
+          oc
+            .column('user_id')
+            .doUpdateSet({
+              password_hash: passwordHash,
+              is_temporary: options.isTemporary,
+              expires_at: options.expiresAt,
+              updated_at: options.now,
+            })
+            .where('password_credentials.org_id', '=', orgId),
         )
         .execute();
     },

@@ -40,11 +40,15 @@ interface ParsedPhc {
 function parsePhc(phc: string): ParsedPhc | undefined {
   const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(phc);
   if (!match) return undefined;
-  return {
+  const parsed = {
     params: { memory: Number(match[1]), passes: Number(match[2]), parallelism: Number(match[3]) },
     salt: Buffer.from(match[4], 'base64'),
     tag: Buffer.from(match[5], 'base64'),
   };
+  // Outside argon2's own limits crypto.argon2 throws; such a string is simply not a usable hash.
+  const { memory, passes, parallelism } = parsed.params;
+  if (passes < 1 || parallelism < 1 || memory < 8 * parallelism || parsed.salt.length < 8 || parsed.tag.length < 4) return undefined;
+  return parsed;
 }
 
 async function derive(password: string, salt: Buffer, params: Argon2Parameters, tagLength: number): Promise<Buffer> {

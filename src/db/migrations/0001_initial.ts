@@ -32,7 +32,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('users_user_type_check', sql`user_type in ('customer', 'administrator')`)
     .addCheckConstraint(
       'users_admin_role_check',
-      sql`(user_type = 'customer' and admin_role is null) or (user_type = 'administrator' and admin_role in ('owner', 'admin'))`,
+      // `admin_role is not null` matters: `null in (...)` is NULL, and a CHECK passes on NULL.
+      sql`(user_type = 'customer' and admin_role is null) or (user_type = 'administrator' and admin_role is not null and admin_role in ('owner', 'admin'))`,
     )
     .addCheckConstraint('users_account_state_check', sql`account_state in ('pending', 'active', 'locked', 'disabled')`)
     .execute();
