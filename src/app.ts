@@ -12,6 +12,7 @@ import { oidcRoutes } from './routes/oidc.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { setPasswordRoutes } from './routes/set-password.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { scimRoutes } from './routes/scim/index.ts';
 import { STYLESHEET_PATH } from './web/layout.ts';
 
 const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
@@ -57,6 +58,7 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
   );
   await app.register(healthRoutes, { system });
   await app.register(oidcRoutes, { system });
+  await app.register(scimRoutes, { system, prefix: '/t/:org/scim2' });
   await app.register(async (pages) => {
     await pages.register(formbody);
     await pages.register(signInRoutes, { system });

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'user.version_mismatch'
   | 'group.not_found'
   | 'group.name_in_use'
+  | 'group.version_mismatch'
   | 'application.not_found'
   | 'application.invalid'
   | 'password.policy'
@@ -38,6 +39,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   'user.version_mismatch': 412,
   'group.not_found': 404,
   'group.name_in_use': 409,
+  'group.version_mismatch': 412,
   'application.not_found': 404,
   'application.invalid': 400,
   'password.policy': 400,

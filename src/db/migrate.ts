@@ -4,9 +4,11 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/0001_initial.ts';
+import * as scimUsers from './migrations/0002_scim_users.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_scim_users': scimUsers,
 };
 
 /**

@@ -29,6 +29,20 @@ export interface UsersTable {
   created_at: Timestamp;
   modified_at: Timestamp;
   version: number;
+  /** The provisioning client's id for the user (SCIM externalId). */
+  external_id: string | null;
+  display_name: string | null;
+  /** SCIM enterprise extension attributes, as JSON. */
+  enterprise_json: string | null;
+}
+
+export interface UserEmailsTable {
+  user_id: string;
+  org_id: string;
+  /** Canonical (lower-case) address; the primary one equals the user's user_name. */
+  value: string;
+  type: string | null;
+  is_primary: Bool;
 }
 
 export interface GroupsTable {
@@ -40,6 +54,7 @@ export interface GroupsTable {
   created_at: Timestamp;
   modified_at: Timestamp;
   version: number;
+  external_id: string | null;
 }
 
 export interface GroupMembersTable {
@@ -98,6 +113,7 @@ export interface OidcPayloadsTable {
   uid: string | null;
   expires_at: NullableTimestamp;
   consumed_at: NullableTimestamp;
+  account_id: string | null;
 }
 
 export interface SigningKeysTable {
@@ -128,6 +144,7 @@ export interface OneTimeLinksTable {
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
+  user_emails: UserEmailsTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
   password_credentials: PasswordCredentialsTable;

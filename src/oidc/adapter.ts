@@ -40,6 +40,7 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
           grantId: payload.grantId,
           userCode: payload.userCode,
           uid: payload.uid,
+          accountId: payload.accountId,
           expiresAt: expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null,
         });
       },

@@ -5,7 +5,8 @@ import type { ClientMetadata } from 'oidc-provider';
 import type { Application } from '../repos/application-repo.ts';
 import { OIDC_SCOPES } from './scopes.ts';
 
-const SIGN_IN_SCOPE = OIDC_SCOPES.join(' ');
+// Sign-in applications may also ask for `internal_login`: the user's own /Me.
+const SIGN_IN_SCOPE = [...OIDC_SCOPES, 'internal_login'].join(' ');
 
 /**
  * `clientSecretHash` stands in for the secret: the provider compares presented secrets

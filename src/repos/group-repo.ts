@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database, GroupsTable } from '../db/schema.ts';
 import { toDate } from '../db/values.ts';
 import { translateConstraintError } from '../db/constraint-errors.ts';
@@ -10,6 +10,12 @@ export interface Group {
   createdAt: Date;
   modifiedAt: Date;
   version: number;
+  externalId?: string | null;
+}
+
+export interface GroupMember {
+  userId: string;
+  userName: string;
 }
 
 function toGroup(row: Selectable<GroupsTable>): Group {
@@ -20,7 +26,18 @@ function toGroup(row: Selectable<GroupsTable>): Group {
     createdAt: toDate(row.created_at),
     modifiedAt: toDate(row.modified_at),
     version: row.version,
+    externalId: row.external_id,
   };
+}
+
+export type GroupSortColumn = 'created_at' | 'modified_at' | 'name_key' | 'external_id' | 'id';
+
+export interface GroupListQuery {
+  where?: Expression<SqlBool>;
+  sort: { column: GroupSortColumn; direction: 'asc' | 'desc' };
+  after?: { value: string | Date | null; id: string };
+  offset?: number;
+  limit: number;
 }
 
 export function createGroupRepo(db: Kysely<Database>) {
@@ -36,6 +53,7 @@ export function createGroupRepo(db: Kysely<Database>) {
           created_at: group.createdAt,
           modified_at: group.modifiedAt,
           version: group.version,
+          external_id: group.externalId ?? null,
         })
         .execute()
         .catch(translateConstraintError);
@@ -53,6 +71,38 @@ export function createGroupRepo(db: Kysely<Database>) {
         .where('org_id', '=', orgId)
         .where('name_key', '=', displayName.toLowerCase())
         .executeTakeFirst();
+      return row && toGroup(row);
+    },
+
+    /** Groups of the organization among `ids`. */
+    async findManyByIds(orgId: string, ids: string[]): Promise<Group[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('groups').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();
+      return rows.map(toGroup);
+    },
+
+    /** Renames or re-keys a group if its version is still `expectedVersion`, bumping it. */
+    async update(
+      orgId: string,
+      id: string,
+      expectedVersion: number,
+      changes: { displayName?: string; externalId?: string | null },
+      now: Date,
+    ): Promise<Group | undefined> {
+      const row = await db
+        .updateTable('groups')
+        .set({
+          ...(changes.displayName !== undefined && { display_name: changes.displayName, name_key: changes.displayName.toLowerCase() }),
+          ...(changes.externalId !== undefined && { external_id: changes.externalId }),
+          modified_at: now,
+          version: expectedVersion + 1,
+        })
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .returningAll()
+        .executeTakeFirst()
+        .catch(translateConstraintError);
       return row && toGroup(row);
     },
 
@@ -76,6 +126,10 @@ export function createGroupRepo(db: Kysely<Database>) {
         .execute();
     },
 
+    async removeAllMembers(orgId: string, groupId: string): Promise<void> {
+      await db.deleteFrom('group_members').where('org_id', '=', orgId).where('group_id', '=', groupId).execute();
+    },
+
     async listMemberIds(orgId: string, groupId: string): Promise<string[]> {
       const rows = await db
         .selectFrom('group_members')
@@ -87,16 +141,62 @@ export function createGroupRepo(db: Kysely<Database>) {
       return rows.map((r) => r.user_id);
     },
 
+    /** Members of each group, with their userNames, for rendering. */
+    async listMembers(orgId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>> {
+      const byGroup = new Map<string, GroupMember[]>(groupIds.map((id) => [id, []]));
+      if (groupIds.length === 0) return byGroup;
+      const rows = await db
+        .selectFrom('group_members')
+        .innerJoin('users', 'users.id', 'group_members.user_id')
+        .select(['group_members.group_id', 'users.id', 'users.user_name'])
+        .where('group_members.org_id', '=', orgId)
+        .where('group_members.group_id', 'in', groupIds)
+        .orderBy('group_members.group_id')
+        .orderBy('users.user_name')
+        .execute();
+      for (const row of rows) byGroup.get(row.group_id)?.push({ userId: row.id, userName: row.user_name });
+      return byGroup;
+    },
+
     async listGroupsOfUser(orgId: string, userId: string): Promise<Group[]> {
+      return (await this.listGroupsOfUsers(orgId, [userId])).get(userId) ?? [];
+    },
+
+    /** Each user's groups, by name. */
+    async listGroupsOfUsers(orgId: string, userIds: string[]): Promise<Map<string, Group[]>> {
+      const byUser = new Map<string, Group[]>(userIds.map((id) => [id, []]));
+      if (userIds.length === 0) return byUser;
       const rows = await db
         .selectFrom('groups')
         .innerJoin('group_members', 'group_members.group_id', 'groups.id')
         .selectAll('groups')
+        .select('group_members.user_id as member_id')
         .where('group_members.org_id', '=', orgId)
-        .where('group_members.user_id', '=', userId)
-        .orderBy('groups.display_name')
+        .where('group_members.user_id', 'in', userIds)
+        .orderBy('groups.name_key')
         .execute();
-      return rows.map(toGroup);
+      for (const row of rows) byUser.get(row.member_id)?.push(toGroup(row));
+      return byUser;
+    },
+
+    async list(orgId: string, query: GroupListQuery): Promise<Group[]> {
+      const { column, direction } = query.sort;
+      const sortExpr = column === 'external_id' ? sql<string>`coalesce(groups.external_id, '')` : sql.ref(`groups.${column}`);
+      let q = db.selectFrom('groups').selectAll().where('org_id', '=', orgId);
+      if (query.where) q = q.where(query.where);
+      if (query.after) {
+        const op = direction === 'asc' ? sql.raw('>') : sql.raw('<');
+        q = q.where(sql<SqlBool>`(${sortExpr}, groups.id) ${op} (${query.after.value ?? ''}, ${query.after.id})`);
+      }
+      q = q.orderBy(sortExpr, direction).orderBy('groups.id', direction).limit(query.limit);
+      if (query.offset) q = q.offset(query.offset);
+      return (await q.execute()).map(toGroup);
+    },
+
+    async count(orgId: string, where?: Expression<SqlBool>): Promise<number> {
+      let q = db.selectFrom('groups').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId);
+      if (where) q = q.where(where);
+      return Number((await q.executeTakeFirstOrThrow()).n);
     },
 
     async delete(orgId: string, id: string): Promise<boolean> {

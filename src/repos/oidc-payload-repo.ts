@@ -14,6 +14,7 @@ export interface PayloadToStore {
   grantId?: string;
   userCode?: string;
   uid?: string;
+  accountId?: string;
   expiresAt: Date | null;
 }
 
@@ -44,6 +45,7 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
         grant_id: value.grantId ?? null,
         user_code: value.userCode ?? null,
         uid: value.uid ?? null,
+        account_id: value.accountId ?? null,
         expires_at: value.expiresAt,
       };
       await db
@@ -75,6 +77,11 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
     /** Removes every artifact (codes, tokens, the grant itself) that a grant issued. */
     async revokeByGrantId(orgId: string, grantId: string): Promise<void> {
       await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('grant_id', '=', grantId).execute();
+    },
+
+    /** Ends everything a user holds: sessions, grants, codes and tokens. */
+    async revokeByAccountId(orgId: string, accountId: string): Promise<void> {
+      await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('account_id', '=', accountId).execute();
     },
 
     async deleteExpired(now: Date): Promise<number> {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database, UsersTable } from '../db/schema.ts';
 import { toBool, toDate } from '../db/values.ts';
 import { translateConstraintError } from '../db/constraint-errors.ts';
@@ -6,6 +6,12 @@ import { translateConstraintError } from '../db/constraint-errors.ts';
 export type UserType = UsersTable['user_type'];
 export type AdminRole = NonNullable<UsersTable['admin_role']>;
 export type AccountState = UsersTable['account_state'];
+
+export interface UserEmail {
+  value: string;
+  type: string | null;
+  primary: boolean;
+}
 
 export interface User {
   id: string;
@@ -21,6 +27,10 @@ export interface User {
   createdAt: Date;
   modifiedAt: Date;
   version: number;
+  externalId?: string | null;
+  displayName?: string | null;
+  /** SCIM enterprise extension attributes. */
+  enterprise?: Record<string, unknown> | null;
 }
 
 function toUser(row: Selectable<UsersTable>): User {
@@ -37,10 +47,30 @@ function toUser(row: Selectable<UsersTable>): User {
     createdAt: toDate(row.created_at),
     modifiedAt: toDate(row.modified_at),
     version: row.version,
+    externalId: row.external_id,
+    displayName: row.display_name,
+    enterprise: row.enterprise_json === null ? null : JSON.parse(row.enterprise_json),
   };
 }
 
-export type UserChanges = Partial<Pick<User, 'givenName' | 'familyName' | 'accountState' | 'emailVerified' | 'adminRole'>>;
+export type UserChanges = Partial<
+  Pick<User, 'givenName' | 'familyName' | 'accountState' | 'emailVerified' | 'adminRole' | 'externalId' | 'displayName' | 'enterprise'>
+>;
+
+/** Columns a list can be ordered by; `id` always breaks ties so keyset paging is exact. */
+export type UserSortColumn = 'created_at' | 'modified_at' | 'user_name' | 'family_name' | 'given_name' | 'display_name' | 'external_id' | 'id';
+
+export interface UserListQuery {
+  where?: Expression<SqlBool>;
+  sort: { column: UserSortColumn; direction: 'asc' | 'desc' };
+  /** Keyset position: rows strictly after this (sort value, id) in the sort order. */
+  after?: { value: string | Date | null; id: string };
+  offset?: number;
+  limit: number;
+}
+
+// Nullable sort columns are ordered as '' so that keyset comparisons never meet a NULL.
+const NULLABLE_SORT_COLUMNS = new Set<UserSortColumn>(['family_name', 'given_name', 'display_name', 'external_id']);
 
 export function createUserRepo(db: Kysely<Database>) {
   return {
@@ -60,9 +90,17 @@ export function createUserRepo(db: Kysely<Database>) {
           created_at: user.createdAt,
           modified_at: user.modifiedAt,
           version: user.version,
+          external_id: user.externalId ?? null,
+          display_name: user.displayName ?? null,
+          enterprise_json: user.enterprise ? JSON.stringify(user.enterprise) : null,
         })
         .execute()
         .catch(translateConstraintError);
+      // Every user has their userName as primary address.
+      await db
+        .insertInto('user_emails')
+        .values({ user_id: user.id, org_id: user.orgId, value: user.userName, type: 'work', is_primary: true })
+        .execute();
     },
 
     async findById(orgId: string, id: string): Promise<User | undefined> {
@@ -80,6 +118,13 @@ export function createUserRepo(db: Kysely<Database>) {
       return row && toUser(row);
     },
 
+    /** Users of the organization among `ids` (others' ids are silently absent). */
+    async findManyByIds(orgId: string, ids: string[]): Promise<User[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();
+      return rows.map(toUser);
+    },
+
     /**
      * Applies changes only if the stored version is `expectedVersion`, bumping it; returns the
      * updated user, or undefined when someone else changed it first (optimistic concurrency).
@@ -93,6 +138,9 @@ export function createUserRepo(db: Kysely<Database>) {
           ...(changes.accountState !== undefined && { account_state: changes.accountState }),
           ...(changes.emailVerified !== undefined && { email_verified: changes.emailVerified }),
           ...(changes.adminRole !== undefined && { admin_role: changes.adminRole }),
+          ...(changes.externalId !== undefined && { external_id: changes.externalId }),
+          ...(changes.displayName !== undefined && { display_name: changes.displayName }),
+          ...(changes.enterprise !== undefined && { enterprise_json: changes.enterprise ? JSON.stringify(changes.enterprise) : null }),
           modified_at: now,
           version: expectedVersion + 1,
         })
@@ -107,6 +155,59 @@ export function createUserRepo(db: Kysely<Database>) {
     async delete(orgId: string, id: string): Promise<boolean> {
       const result = await db.deleteFrom('users').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
+    },
+
+    async list(orgId: string, query: UserListQuery): Promise<User[]> {
+      const { column, direction } = query.sort;
+      const sortExpr = NULLABLE_SORT_COLUMNS.has(column) ? sql<string>`coalesce(${sql.ref(`users.${column}`)}, '')` : sql.ref(`users.${column}`);
+      let q = db.selectFrom('users').selectAll().where('org_id', '=', orgId);
+      if (query.where) q = q.where(query.where);
+      if (query.after) {
+        const value = query.after.value ?? '';
+        const op = direction === 'asc' ? sql.raw('>') : sql.raw('<');
+        q = q.where(sql<SqlBool>`(${sortExpr}, ${sql.ref('users.id')}) ${op} (${value}, ${query.after.id})`);
+      }
+      q = q.orderBy(sortExpr, direction).orderBy('users.id', direction).limit(query.limit);
+      if (query.offset) q = q.offset(query.offset);
+      const rows = await q.execute();
+      return rows.map(toUser);
+    },
+
+    async count(orgId: string, where?: Expression<SqlBool>): Promise<number> {
+      let q = db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId);
+      if (where) q = q.where(where);
+      const row = await q.executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** Each user's addresses, primary first. */
+    async listEmails(orgId: string, userIds: string[]): Promise<Map<string, UserEmail[]>> {
+      const byUser = new Map<string, UserEmail[]>(userIds.map((id) => [id, []]));
+      if (userIds.length === 0) return byUser;
+      const rows = await db
+        .selectFrom('user_emails')
+        .select(['user_id', 'value', 'type', 'is_primary'])
+        .where('org_id', '=', orgId)
+        .where('user_id', 'in', userIds)
+        .orderBy('user_id')
+        .orderBy('is_primary', 'desc')
+        .orderBy('value')
+        .execute();
+      for (const row of rows) byUser.get(row.user_id)?.push({ value: row.value, type: row.type, primary: toBool(row.is_primary) });
+      return byUser;
+    },
+
+    /** Replaces the secondary addresses and the primary's type; the primary stays the userName. */
+    async replaceEmails(orgId: string, user: Pick<User, 'id' | 'userName'>, emails: UserEmail[]): Promise<void> {
+      await db.deleteFrom('user_emails').where('org_id', '=', orgId).where('user_id', '=', user.id).execute();
+      const primaryType = emails.find((e) => e.value === user.userName)?.type ?? 'work';
+      const rows = [
+        { user_id: user.id, org_id: orgId, value: user.userName, type: primaryType, is_primary: true },
+        ...emails
+          .filter((e, i, all) => e.value !== user.userName && all.findIndex((x) => x.value === e.value) === i)
+          .map((e) => ({ user_id: user.id, org_id: orgId, value: e.value, type: e.type, is_primary: false })),
+      ];
+      await db.insertInto('user_emails').values(rows).execute();
     },
   };
 }

@@ -9,6 +9,8 @@ import { createSignInService } from './sign-in-service.ts';
 import { createPasswordService } from './password-service.ts';
 import { createFirstRunService } from './first-run-service.ts';
 import { createApplicationService } from './application-service.ts';
+import { createUserService } from './user-service.ts';
+import { createGroupService } from './group-service.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -25,6 +27,8 @@ export function createServices(deps: ServiceDeps) {
     passwords: createPasswordService(deps),
     firstRun: createFirstRunService({ ...deps, organizations }),
     applications: createApplicationService(deps),
+    users: createUserService(deps),
+    groups: createGroupService(deps),
   };
 }
 

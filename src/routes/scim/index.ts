@@ -1,0 +1,78 @@
+// The SCIM 2.0 API under /t/{org}/scim2: JSON in and out as application/scim+json (plain
+// application/json accepted too), RFC 7644 errors for every failure, bearer tokens checked
+// once here before any handler runs.
+
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { System } from '../../system.ts';
+import { isAppError } from '../../errors.ts';
+import { ScimError } from '../../scim/errors.ts';
+import { scimErrorFromAppError } from '../../scim/app-error.ts';
+import { AuthenticationError, authenticate } from './bearer-auth.ts';
+import { scimLocations } from './locations.ts';
+import { MAX_BODY_BYTES } from './limits.ts';
+import { discoveryRoutes } from './discovery.ts';
+import { userRoutes } from './users.ts';
+import { groupRoutes } from './groups.ts';
+import { meRoutes } from './me.ts';
+import { bulkRoutes } from './bulk.ts';
+
+const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+function fromFastifyError(error: FastifyError): ScimError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ScimError(400, `The request body is not valid JSON: ${error.message}`, 'invalidSyntax');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ScimError(415, 'Send the body as application/scim+json or application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ScimError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  if (error instanceof SyntaxError) return new ScimError(400, `The request body is not valid JSON: ${error.message}`, 'invalidSyntax');
+  return undefined;
+}
+
+export async function scimRoutes(app: FastifyInstance, { system }: { system: System }) {
+  const publicUrl = system.config.publicUrl;
+
+  // The SCIM media type is JSON; parse it with Fastify's own (prototype-poisoning-safe) parser.
+  app.addContentTypeParser('application/scim+json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, app.getDefaultJsonParser('error', 'error'));
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('application/json')) reply.header('content-type', SCIM_CONTENT_TYPE);
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let scimError: ScimError | undefined;
+    if (error instanceof ScimError) scimError = error;
+    else if (isAppError(error)) scimError = error.status >= 500 ? undefined : scimErrorFromAppError(error);
+    else scimError = fromFastifyError(error);
+    if (error instanceof AuthenticationError) reply.header('www-authenticate', error.challenge);
+    if (!scimError) {
+      request.log.error({ err: error }, 'unhandled error in SCIM request');
+      scimError = new ScimError(500, `Internal server error (request ${request.id})`);
+    }
+    return reply.code(scimError.status).type(SCIM_CONTENT_TYPE).send(scimError.toJSON());
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).type(SCIM_CONTENT_TYPE).send(new ScimError(404, `No SCIM endpoint ${request.method} ${request.url.split('?')[0]}`).toJSON()),
+  );
+
+  await app.register(discoveryRoutes, { publicUrl });
+
+  // Everything else needs a token of this organization.
+  await app.register(async (secured) => {
+    secured.addHook('preHandler', async (request) => {
+      const handle = (request.params as { org?: string }).org ?? '';
+      const principal = await authenticate(system, request, handle);
+      const organization = (await system.providers.get(handle))!.organization;
+      request.scim = { organization, principal, locations: scimLocations(publicUrl, organization.handle) };
+    });
+    await secured.register(userRoutes, { system });
+    await secured.register(groupRoutes, { system });
+    await secured.register(meRoutes, { system });
+    await secured.register(bulkRoutes, { system });
+  });
+}

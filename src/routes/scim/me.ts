@@ -1,0 +1,67 @@
+// /t/{org}/scim2/Me: the signed-in user's own account, with a user token carrying
+// `internal_login`. A user may edit their profile and change their password (proving the
+// current one), but not their own account state or verification.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { System } from '../../system.ts';
+import type { UserView } from '../../services/user-service.ts';
+import { applyPatch } from '../../scim/patch.ts';
+import { USER_RESOURCE } from '../../scim/schema-definitions.ts';
+import { pick, readScimUser, toReplaceInput, toScimUser } from '../../scim/user-resource.ts';
+import { ScimError, invalidValue } from '../../scim/errors.ts';
+import { actingContext, scimState } from './context.ts';
+import { requireScope } from './bearer-auth.ts';
+import { ifMatch } from './users.ts';
+
+function currentPasswordOf(body: unknown): unknown {
+  return typeof body === 'object' && body !== null ? pick(body as Record<string, unknown>, 'currentPassword') : undefined;
+}
+
+export async function meRoutes(app: FastifyInstance, { system }: { system: System }) {
+  const { users } = system.services;
+
+  function me(request: FastifyRequest) {
+    const state = scimState(request);
+    requireScope(state.principal, 'internal_login');
+    if (state.principal.kind !== 'user') throw new ScimError(403, "/Me needs a signed-in user's token, not an application's");
+    return state;
+  }
+
+  /** Saves a new representation of the caller, keeping what a user may not change about themselves. */
+  async function save(request: FastifyRequest, current: UserView, representation: unknown, currentPassword: unknown) {
+    const { organization, locations } = scimState(request);
+    const input = toReplaceInput(readScimUser(representation, { mode: 'replace', id: current.user.id }));
+    input.active = true;
+    input.locked = false;
+    input.emailVerified = current.user.emailVerified;
+    if (input.password !== undefined) {
+      if (typeof currentPassword !== 'string' || currentPassword === '') throw invalidValue('To change your password, also send currentPassword');
+      if (!(await users.verifyPassword(organization.id, current.user.id, currentPassword))) throw invalidValue('The current password is incorrect');
+      if (currentPassword === input.password) throw invalidValue('The new password must differ from the current one');
+    }
+    const saved = await users.replaceUser(organization, current.user.id, input, actingContext(request), ifMatch(request) ?? current.user.version);
+    return toScimUser(saved, locations);
+  }
+
+  app.get<{ Params: { org: string } }>('/Me', async (request, reply) => {
+    const { organization, principal, locations } = me(request);
+    const resource = toScimUser(await users.getUser(organization.id, principal.id), locations);
+    reply.header('etag', (resource.meta as { version: string }).version);
+    return resource;
+  });
+
+  app.put<{ Params: { org: string } }>('/Me', async (request, reply) => {
+    const { organization, principal } = me(request);
+    const current = await users.getUser(organization.id, principal.id);
+    const resource = await save(request, current, request.body, currentPasswordOf(request.body));
+    return reply.header('etag', (resource.meta as { version: string }).version).send(resource);
+  });
+
+  app.patch<{ Params: { org: string } }>('/Me', async (request, reply) => {
+    const { organization, principal, locations } = me(request);
+    const current = await users.getUser(organization.id, principal.id);
+    const patched = applyPatch(toScimUser(current, locations), request.body, USER_RESOURCE);
+    const resource = await save(request, current, patched, currentPasswordOf(request.body));
+    return reply.header('etag', (resource.meta as { version: string }).version).send(resource);
+  });
+}

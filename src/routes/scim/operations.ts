@@ -1,0 +1,170 @@
+// The write operations on SCIM resources, shared by the single-resource endpoints and Bulk.
+// Each takes an optional transaction: alone it opens its own, inside Bulk it joins the
+// request's one so the whole Bulk request is all or nothing.
+
+import type { System } from '../../system.ts';
+import type { RepoSet } from '../../repos/index.ts';
+import type { Organization } from '../../repos/organization-repo.ts';
+import type { RequestContext } from '../../services/request-context.ts';
+import type { MembershipChange } from '../../services/group-service.ts';
+import { AppError } from '../../errors.ts';
+import { applyPatch, parsePatchRequest, type PatchOperation } from '../../scim/patch.ts';
+import { parsePatchPath } from '../../scim/filter/parser.ts';
+import { GROUP_RESOURCE, USER_RESOURCE } from '../../scim/schema-definitions.ts';
+import { readScimUser, toReplaceInput, toScimUser, type ScimLocations } from '../../scim/user-resource.ts';
+import { readMemberIds, readScimGroup, toScimGroup } from '../../scim/group-resource.ts';
+
+export interface OperationContext {
+  system: System;
+  organization: Organization;
+  locations: ScimLocations;
+  ctx: RequestContext;
+}
+
+export interface OperationResult {
+  status: number;
+  resource?: Record<string, unknown>;
+}
+
+function inTransaction<T>(c: OperationContext, tx: RepoSet | undefined, work: (tx: RepoSet) => Promise<T>): Promise<T> {
+  return tx ? work(tx) : c.system.repos.transaction(work);
+}
+
+async function currentUser(tx: RepoSet, orgId: string, id: string) {
+  const user = await tx.users.findById(orgId, id);
+  if (!user) throw new AppError('user.not_found', `No user with id "${id}"`);
+  return user;
+}
+
+export async function createUser(c: OperationContext, body: unknown, tx?: RepoSet): Promise<OperationResult> {
+  const { users } = c.system.services;
+  const prepared = await users.prepareCreate(c.organization, readScimUser(body, { mode: 'create' }));
+  const view = await inTransaction(c, tx, (t) => users.writeCreate(t, c.organization, prepared, c.ctx));
+  return { status: 201, resource: toScimUser(view, c.locations) };
+}
+
+export async function replaceUser(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  const { users } = c.system.services;
+  const input = toReplaceInput(readScimUser(body, { mode: 'replace', id }));
+  const current = await currentUser(tx ?? c.system.repos, c.organization.id, id);
+  const prepared = await users.prepareReplace(c.organization, current, input);
+  const view = await inTransaction(c, tx, (t) => users.writeReplace(t, c.organization, id, prepared, c.ctx, expectedVersion ?? current.version));
+  return { status: 200, resource: toScimUser(view, c.locations) };
+}
+
+/** PATCH is applied to the current representation, then saved like a PUT of the result. */
+export async function patchUser(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  const { users } = c.system.services;
+  const repos = tx ?? c.system.repos;
+  const view = await users.getUserIn(repos, c.organization.id, id);
+  const current = view.user;
+  const patched = applyPatch(toScimUser(view, c.locations), body, USER_RESOURCE);
+  const input = toReplaceInput(readScimUser(patched, { mode: 'replace', id }));
+  const prepared = await users.prepareReplace(c.organization, current, input);
+  const saved = await inTransaction(c, tx, (t) => users.writeReplace(t, c.organization, id, prepared, c.ctx, expectedVersion ?? current.version));
+  return { status: 200, resource: toScimUser(saved, c.locations) };
+}
+
+export async function deleteUser(c: OperationContext, id: string, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  await inTransaction(c, tx, (t) => c.system.services.users.writeDelete(t, c.organization.id, id, c.ctx, expectedVersion));
+  return { status: 204 };
+}
+
+export async function createGroup(c: OperationContext, body: unknown, tx?: RepoSet): Promise<OperationResult> {
+  const input = readScimGroup(body, { mode: 'create' });
+  const view = await inTransaction(c, tx, (t) => c.system.services.groups.writeCreate(t, c.organization.id, input, c.ctx));
+  return { status: 201, resource: toScimGroup(view, c.locations, { members: true }) };
+}
+
+export async function replaceGroup(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  const input = readScimGroup(body, { mode: 'replace', id });
+  const view = await inTransaction(c, tx, (t) =>
+    c.system.services.groups.writeUpdate(
+      t,
+      c.organization.id,
+      id,
+      { displayName: input.displayName, externalId: input.externalId, members: { removeAll: true, add: input.memberIds, remove: [] } },
+      c.ctx,
+      expectedVersion,
+    ),
+  );
+  return { status: 200, resource: toScimGroup(view, c.locations, { members: true }) };
+}
+
+function isMembersPath(path: string | undefined): boolean {
+  return path !== undefined && path.trim().toLowerCase() === 'members';
+}
+
+/**
+ * Membership-only PATCHes (what Entra ID and Okta send) become row inserts and deletes
+ * without loading the member list; undefined when the request does anything else.
+ */
+export function membershipChangeOf(operations: PatchOperation[]): MembershipChange | undefined {
+  const change = { removeAll: false, add: new Set<string>(), remove: new Set<string>() };
+  for (const op of operations) {
+    if (isMembersPath(op.path) && op.op === 'add') {
+      for (const id of readMemberIds(op.value)) {
+        change.add.add(id);
+        change.remove.delete(id);
+      }
+    } else if (isMembersPath(op.path) && op.op === 'replace') {
+      change.removeAll = true;
+      change.add = new Set(readMemberIds(op.value));
+      change.remove.clear();
+    } else if (isMembersPath(op.path) && op.op === 'remove') {
+      // Without a value: all members; with one (Entra): exactly those.
+      if (op.value === undefined) {
+        change.removeAll = true;
+        change.add.clear();
+        change.remove.clear();
+      } else {
+        for (const id of readMemberIds(op.value)) {
+          change.remove.add(id);
+          change.add.delete(id);
+        }
+      }
+    } else if (op.op === 'remove' && op.path) {
+      const parsed = parsePatchPath(op.path);
+      const filter = parsed.valueFilter;
+      if (parsed.path.attribute.toLowerCase() !== 'members' || parsed.path.uri || parsed.subAttribute || !filter) return undefined;
+      if (filter.kind !== 'compare' || filter.op !== 'eq' || filter.path.attribute.toLowerCase() !== 'value' || typeof filter.value !== 'string') return undefined;
+      change.remove.add(filter.value);
+      change.add.delete(filter.value);
+    } else {
+      return undefined;
+    }
+  }
+  return { removeAll: change.removeAll, add: [...change.add], remove: [...change.remove] };
+}
+
+export async function patchGroup(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  const { groups } = c.system.services;
+  const operations = parsePatchRequest(body);
+  const fast = membershipChangeOf(operations);
+  const view = await inTransaction(c, tx, async (t) => {
+    if (fast) return groups.writeUpdate(t, c.organization.id, id, { members: fast }, c.ctx, expectedVersion);
+    const current = await groups.getGroupIn(t, c.organization.id, id);
+    const patched = applyPatch(toScimGroup(current, c.locations, { members: true }), body, GROUP_RESOURCE);
+    const input = readScimGroup(patched, { mode: 'replace', id });
+    const before = new Set(current.members.map((m) => m.userId));
+    const after = new Set(input.memberIds);
+    return groups.writeUpdate(
+      t,
+      c.organization.id,
+      id,
+      {
+        displayName: input.displayName,
+        externalId: input.externalId,
+        members: { add: [...after].filter((m) => !before.has(m)), remove: [...before].filter((m) => !after.has(m)) },
+      },
+      c.ctx,
+      expectedVersion ?? current.group.version,
+    );
+  });
+  return { status: 200, resource: toScimGroup(view, c.locations, { members: true }) };
+}
+
+export async function deleteGroup(c: OperationContext, id: string, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  await inTransaction(c, tx, (t) => c.system.services.groups.writeDelete(t, c.organization.id, id, c.ctx, expectedVersion));
+  return { status: 204 };
+}

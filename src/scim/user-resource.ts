@@ -1,0 +1,182 @@
+// Users as SCIM resources: the JSON a client sees, and the validated input read from the JSON
+// a client sends. Unknown attributes are ignored (provisioning clients send many); attributes
+// of the wrong type are refused with invalidValue.
+
+import type { UserView, NewUserInput, ReplaceUserInput } from '../services/user-service.ts';
+import type { UserEmail } from '../repos/user-repo.ts';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, WSO2_USER_SCHEMA } from './schema-definitions.ts';
+import { invalidValue, mutability, ScimError } from './errors.ts';
+import { weakEtag } from './etag.ts';
+
+export interface ScimLocations {
+  /** `{PUBLIC_URL}/t/{org}/scim2` */
+  base: string;
+}
+
+const ENTERPRISE_STRINGS = ['employeeNumber', 'costCenter', 'organization', 'division', 'department'] as const;
+
+export function toScimUser(view: UserView, locations: ScimLocations): Record<string, unknown> {
+  const { user, emails, groups } = view;
+  const formatted = [user.givenName, user.familyName].filter(Boolean).join(' ');
+  const name = {
+    ...(user.givenName && { givenName: user.givenName }),
+    ...(user.familyName && { familyName: user.familyName }),
+    ...(formatted && { formatted }),
+  };
+  const enterprise = user.enterprise && Object.keys(user.enterprise).length > 0 ? user.enterprise : undefined;
+  return {
+    schemas: [USER_SCHEMA, ...(enterprise ? [ENTERPRISE_USER_SCHEMA] : []), WSO2_USER_SCHEMA],
+    id: user.id,
+    ...(user.externalId && { externalId: user.externalId }),
+    userName: user.userName,
+    ...(Object.keys(name).length > 0 && { name }),
+    ...((user.displayName || formatted) && { displayName: user.displayName || formatted }),
+    emails: emails.map((e) => ({ value: e.value, ...(e.type && { type: e.type }), primary: e.primary })),
+    active: user.accountState !== 'disabled',
+    groups: groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${locations.base}/Groups/${g.id}` })),
+    ...(enterprise && { [ENTERPRISE_USER_SCHEMA]: enterprise }),
+    [WSO2_USER_SCHEMA]: {
+      emailVerified: user.emailVerified,
+      accountState: user.accountState.toUpperCase(),
+      accountLocked: user.accountState === 'locked',
+    },
+    meta: {
+      resourceType: 'User',
+      created: user.createdAt.toISOString(),
+      lastModified: user.modifiedAt.toISOString(),
+      location: `${locations.base}/Users/${user.id}`,
+      version: weakEtag(user.version),
+    },
+  };
+}
+
+/** Looks a key up case-insensitively, as SCIM attribute names are. */
+export function pick(object: Record<string, unknown>, name: string): unknown {
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(object)) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function optionalString(value: unknown, name: string): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  if (typeof value !== 'string') throw invalidValue(`${name} must be a string`);
+  return value;
+}
+
+/** Booleans, also as the strings "True"/"False" that Microsoft Entra ID sends. */
+export function optionalBoolean(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  throw invalidValue(`${name} must be true or false`);
+}
+
+function readEmails(value: unknown): UserEmail[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw invalidValue('emails must be an array');
+  return value.map((entry, i) => {
+    if (!isObject(entry)) throw invalidValue(`emails[${i}] must be an object`);
+    const address = optionalString(pick(entry, 'value'), `emails[${i}].value`);
+    if (!address) throw invalidValue(`emails[${i}].value is required`);
+    return {
+      value: address,
+      type: optionalString(pick(entry, 'type'), `emails[${i}].type`) ?? null,
+      primary: optionalBoolean(pick(entry, 'primary'), `emails[${i}].primary`) ?? false,
+    };
+  });
+}
+
+function readEnterprise(value: unknown): Record<string, unknown> | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  if (!isObject(value)) throw invalidValue(`${ENTERPRISE_USER_SCHEMA} must be an object`);
+  const out: Record<string, unknown> = {};
+  for (const name of ENTERPRISE_STRINGS) {
+    const v = optionalString(pick(value, name), name);
+    if (v) out[name] = v;
+  }
+  const manager = pick(value, 'manager');
+  if (manager !== undefined && manager !== null) {
+    // Entra sends the manager as an object; some clients send the id alone.
+    const managerObject = typeof manager === 'string' ? { value: manager } : manager;
+    if (!isObject(managerObject)) throw invalidValue('manager must be an object with a value');
+    const id = optionalString(pick(managerObject, 'value'), 'manager.value');
+    if (id) out.manager = { value: id };
+  }
+  return out;
+}
+
+interface ReadUserOptions {
+  /** On create, `id` and `meta` may not be sent; on replace, `id` must match. */
+  mode: 'create' | 'replace';
+  id?: string;
+}
+
+type ReadUser = Omit<NewUserInput, 'userName'> & { userName: string };
+
+export function readScimUser(body: unknown, options: ReadUserOptions): ReadUser {
+  if (!isObject(body)) throw new ScimError(400, 'The request body must be a JSON object', 'invalidSyntax');
+  const id = pick(body, 'id');
+  if (options.mode === 'create' && id !== undefined) throw mutability('id is assigned by the server and cannot be set');
+  if (options.mode === 'replace' && id !== undefined && id !== options.id) throw mutability('id cannot be changed');
+  if (options.mode === 'create' && pick(body, 'meta') !== undefined) throw mutability('meta is read-only');
+
+  const userName = optionalString(pick(body, 'userName'), 'userName');
+  if (!userName) throw invalidValue('userName is required');
+  const name = pick(body, 'name');
+  if (name !== undefined && name !== null && !isObject(name)) throw invalidValue('name must be an object');
+  const wso2 = pick(body, WSO2_USER_SCHEMA);
+  if (wso2 !== undefined && !isObject(wso2)) throw invalidValue(`${WSO2_USER_SCHEMA} must be an object`);
+  const password = optionalString(pick(body, 'password'), 'password');
+
+  // Tessera extension for atomic onboarding: groups named on create are joined in the same
+  // transaction. On replace, `groups` is read-only (change membership through Groups).
+  let groupIds: string[] | undefined;
+  const groups = pick(body, 'groups');
+  if (options.mode === 'create' && groups !== undefined && groups !== null) {
+    if (!Array.isArray(groups)) throw invalidValue('groups must be an array');
+    groupIds = groups.map((g, i) => {
+      const value = isObject(g) ? pick(g, 'value') : undefined;
+      if (typeof value !== 'string') throw invalidValue(`groups[${i}].value must be a group id`);
+      return value;
+    });
+  }
+
+  const activeFlag = optionalBoolean(pick(body, 'active'), 'active');
+  return {
+    userName,
+    givenName: name ? (optionalString(pick(name, 'givenName'), 'name.givenName') ?? null) : null,
+    familyName: name ? (optionalString(pick(name, 'familyName'), 'name.familyName') ?? null) : null,
+    displayName: optionalString(pick(body, 'displayName'), 'displayName') ?? null,
+    externalId: optionalString(pick(body, 'externalId'), 'externalId') ?? null,
+    emails: readEmails(pick(body, 'emails')) ?? [],
+    enterprise: readEnterprise(pick(body, ENTERPRISE_USER_SCHEMA)) ?? null,
+    active: activeFlag ?? true,
+    locked: (wso2 && optionalBoolean(pick(wso2, 'accountLocked'), 'accountLocked')) ?? false,
+    emailVerified: (wso2 && optionalBoolean(pick(wso2, 'emailVerified'), 'emailVerified')) ?? false,
+    ...(password !== undefined && password !== null && { password }),
+    ...(wso2 && optionalBoolean(pick(wso2, 'askPassword'), 'askPassword') && { askPassword: true }),
+    ...(groupIds && { groupIds }),
+  };
+}
+
+export function toReplaceInput(read: ReadUser): ReplaceUserInput {
+  return {
+    userName: read.userName,
+    givenName: read.givenName ?? null,
+    familyName: read.familyName ?? null,
+    displayName: read.displayName ?? null,
+    externalId: read.externalId ?? null,
+    emails: read.emails ?? [],
+    enterprise: read.enterprise ?? null,
+    active: read.active ?? true,
+    locked: read.locked ?? false,
+    emailVerified: read.emailVerified ?? false,
+    ...(read.password !== undefined && { password: read.password }),
+  };
+}

@@ -1,0 +1,333 @@
+// Managing an organization's users: create (optionally with group memberships, atomically),
+// replace, delete, list. Slow work (argon2id) happens in `prepare*`, outside transactions;
+// `write*` runs inside the caller's transaction so Bulk can put many operations in one.
+
+import type { Expression, SqlBool } from 'kysely';
+import type { Repos, RepoSet } from '../repos/index.ts';
+import type { Organization } from '../repos/organization-repo.ts';
+import type { AccountState, User, UserEmail, UserListQuery } from '../repos/user-repo.ts';
+import type { Group } from '../repos/group-repo.ts';
+import type { PasswordHasher } from '../security/password-hasher.ts';
+import type { Clock } from '../lib/clock.ts';
+import { AppError } from '../errors.ts';
+import { canonicalEmail, isValidEmail } from '../lib/email.ts';
+import { newId } from '../lib/ids.ts';
+import { assertPasswordAcceptable } from './password-policy.ts';
+import { issueLink } from './link-service.ts';
+import { auditFields, type RequestContext } from './request-context.ts';
+
+export const INVITATION_LINK_TTL_SECONDS = 24 * 60 * 60;
+const MAX_TEXT = 256;
+
+/** The attributes a client may set on a user; absent means "no value". */
+export interface UserAttributes {
+  givenName: string | null;
+  familyName: string | null;
+  displayName: string | null;
+  externalId: string | null;
+  emails: UserEmail[];
+  enterprise: Record<string, unknown> | null;
+  active: boolean;
+  locked: boolean;
+  emailVerified: boolean;
+}
+
+export interface NewUserInput extends Partial<UserAttributes> {
+  userName: string;
+  password?: string;
+  /** Invite the user to set their own password instead (pending until they do). */
+  askPassword?: boolean;
+  groupIds?: string[];
+}
+
+export interface ReplaceUserInput extends UserAttributes {
+  /** Must equal the stored userName: it cannot change. */
+  userName: string;
+  password?: string;
+}
+
+export interface PreparedUser {
+  input: NewUserInput & { userName: string };
+  attributes: UserAttributes;
+  passwordHash?: string;
+}
+
+/** A user as the APIs show it: with addresses and groups. */
+export interface UserView {
+  user: User;
+  emails: UserEmail[];
+  groups: Group[];
+}
+
+function invalid(message: string, field: string): AppError {
+  return new AppError('request.invalid', message, { details: { field } });
+}
+
+function cleanText(value: string | null | undefined, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  const trimmed = value.trim();
+  if (trimmed.length > MAX_TEXT) throw invalid(`${field} must be at most ${MAX_TEXT} characters`, field);
+  return trimmed === '' ? null : trimmed;
+}
+
+export function canonicalUserName(input: string): string {
+  const userName = canonicalEmail(input);
+  if (!isValidEmail(userName)) {
+    throw new AppError('user.invalid_email', `userName must be an email address (got "${input.trim()}")`, { details: { field: 'userName' } });
+  }
+  return userName;
+}
+
+function cleanEmails(emails: UserEmail[] | undefined): UserEmail[] {
+  return (emails ?? []).map((email) => {
+    const value = canonicalEmail(email.value ?? '');
+    if (!isValidEmail(value)) throw invalid(`emails: "${email.value}" is not an email address`, 'emails');
+    return { value, type: cleanText(email.type, 'emails.type'), primary: email.primary === true };
+  });
+}
+
+function cleanAttributes(input: Partial<UserAttributes>): UserAttributes {
+  return {
+    givenName: cleanText(input.givenName, 'name.givenName'),
+    familyName: cleanText(input.familyName, 'name.familyName'),
+    displayName: cleanText(input.displayName, 'displayName'),
+    externalId: cleanText(input.externalId, 'externalId'),
+    emails: cleanEmails(input.emails),
+    enterprise: input.enterprise && Object.keys(input.enterprise).length > 0 ? input.enterprise : null,
+    active: input.active ?? true,
+    locked: input.locked ?? false,
+    emailVerified: input.emailVerified ?? false,
+  };
+}
+
+/** The account state that the SCIM-visible flags describe, starting from the current one. */
+function stateFor(current: AccountState, attributes: Pick<UserAttributes, 'active' | 'locked'>): AccountState {
+  if (!attributes.active) return 'disabled';
+  if (attributes.locked) return 'locked';
+  if (current === 'pending') return 'pending';
+  return 'active';
+}
+
+function auditView(user: User) {
+  return {
+    userName: user.userName,
+    givenName: user.givenName,
+    familyName: user.familyName,
+    displayName: user.displayName,
+    externalId: user.externalId,
+    accountState: user.accountState,
+    emailVerified: user.emailVerified,
+  };
+}
+
+export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock }) {
+  const { repos, hasher, clock } = deps;
+
+  async function hashIfGiven(password: string | undefined, userName: string, organization: Organization): Promise<string | undefined> {
+    if (password === undefined) return undefined;
+    assertPasswordAcceptable(password, { email: userName, organizationName: organization.displayName });
+    return hasher.hash(password);
+  }
+
+  async function requireGroups(tx: RepoSet, orgId: string, groupIds: string[]): Promise<void> {
+    const unique = [...new Set(groupIds)];
+    const found = await tx.groups.findManyByIds(orgId, unique);
+    const missing = unique.filter((id) => !found.some((g) => g.id === id));
+    if (missing.length > 0) throw invalid(`No group with id ${missing.map((id) => `"${id}"`).join(', ')} in this organization`, 'groups');
+  }
+
+  async function view(tx: RepoSet, user: User): Promise<UserView> {
+    const [emails, groups] = await Promise.all([tx.users.listEmails(user.orgId, [user.id]), tx.groups.listGroupsOfUsers(user.orgId, [user.id])]);
+    return { user, emails: emails.get(user.id) ?? [], groups: groups.get(user.id) ?? [] };
+  }
+
+  async function requireUser(tx: RepoSet, orgId: string, id: string): Promise<User> {
+    const user = await tx.users.findById(orgId, id);
+    if (!user) throw new AppError('user.not_found', `No user with id "${id}"`);
+    return user;
+  }
+
+  function assertVersion(user: User, expectedVersion: number | undefined): void {
+    if (expectedVersion !== undefined && user.version !== expectedVersion) {
+      throw new AppError('user.version_mismatch', `The user has changed (version ${user.version}, expected ${expectedVersion}); fetch it again`);
+    }
+  }
+
+  const service = {
+    async prepareCreate(organization: Organization, input: NewUserInput): Promise<PreparedUser> {
+      const userName = canonicalUserName(input.userName);
+      if (input.askPassword && input.password !== undefined) {
+        throw invalid('Give either a password or askPassword, not both', 'password');
+      }
+      const attributes = cleanAttributes(input);
+      const passwordHash = await hashIfGiven(input.password, userName, organization);
+      return { input: { ...input, userName }, attributes, passwordHash };
+    },
+
+    async writeCreate(tx: RepoSet, organization: Organization, prepared: PreparedUser, ctx: RequestContext): Promise<UserView> {
+      const now = clock.now();
+      const { input, attributes } = prepared;
+      const user: User = {
+        id: newId(),
+        orgId: organization.id,
+        userName: input.userName,
+        givenName: attributes.givenName,
+        familyName: attributes.familyName,
+        displayName: attributes.displayName,
+        externalId: attributes.externalId,
+        enterprise: attributes.enterprise,
+        userType: 'customer',
+        adminRole: null,
+        accountState: stateFor(input.askPassword ? 'pending' : 'active', attributes),
+        emailVerified: attributes.emailVerified,
+        createdAt: now,
+        modifiedAt: now,
+        version: 1,
+      };
+      await tx.users.insert(user);
+      if (attributes.emails.length > 0) await tx.users.replaceEmails(organization.id, user, attributes.emails);
+      if (prepared.passwordHash) {
+        await tx.credentials.setPassword(organization.id, user.id, prepared.passwordHash, { isTemporary: false, expiresAt: null, now });
+      }
+      if (input.askPassword) {
+        await issueLink(tx, { purpose: 'set_password', orgId: organization.id, userId: user.id, ttlSeconds: INVITATION_LINK_TTL_SECONDS, now });
+      }
+      if (input.groupIds && input.groupIds.length > 0) {
+        await requireGroups(tx, organization.id, input.groupIds);
+        for (const groupId of new Set(input.groupIds)) await tx.groups.addMembers(organization.id, groupId, [user.id], now);
+      }
+      await tx.audit.record({
+        ...auditFields(ctx),
+        orgId: organization.id,
+        occurredAt: now,
+        action: input.askPassword ? 'user.invited' : 'user.created',
+        targetType: 'user',
+        targetId: user.id,
+        after: { ...auditView(user), groupIds: input.groupIds ?? [] },
+      });
+      return view(tx, user);
+    },
+
+    async createUser(organization: Organization, input: NewUserInput, ctx: RequestContext): Promise<UserView> {
+      const prepared = await service.prepareCreate(organization, input);
+      return repos.transaction((tx) => service.writeCreate(tx, organization, prepared, ctx));
+    },
+
+    getUser(orgId: string, id: string): Promise<UserView> {
+      return service.getUserIn(repos, orgId, id);
+    },
+
+    /** Reads within a transaction (Bulk, PATCH): never beside it, which would deadlock SQLite. */
+    async getUserIn(tx: RepoSet, orgId: string, id: string): Promise<UserView> {
+      return view(tx, await requireUser(tx, orgId, id));
+    },
+
+    async prepareReplace(organization: Organization, current: User, input: ReplaceUserInput): Promise<{ attributes: UserAttributes; passwordHash?: string }> {
+      if (canonicalEmail(input.userName) !== current.userName) {
+        throw new AppError('request.invalid', 'userName cannot be changed', { details: { field: 'userName', scimType: 'mutability' } });
+      }
+      return { attributes: cleanAttributes(input), passwordHash: await hashIfGiven(input.password, current.userName, organization) };
+    },
+
+    /** Replaces every client-settable attribute (PUT semantics; PATCH arrives here after applying). */
+    async writeReplace(
+      tx: RepoSet,
+      organization: Organization,
+      id: string,
+      prepared: { attributes: UserAttributes; passwordHash?: string },
+      ctx: RequestContext,
+      expectedVersion?: number,
+    ): Promise<UserView> {
+      const current = await requireUser(tx, organization.id, id);
+      assertVersion(current, expectedVersion);
+      const now = clock.now();
+      const { attributes, passwordHash } = prepared;
+      let accountState = stateFor(current.accountState, attributes);
+      // An administrator giving a pending (invited) user a password activates the account.
+      if (passwordHash && accountState === 'pending') accountState = 'active';
+      const updated = await tx.users.update(
+        organization.id,
+        id,
+        current.version,
+        {
+          givenName: attributes.givenName,
+          familyName: attributes.familyName,
+          displayName: attributes.displayName,
+          externalId: attributes.externalId,
+          enterprise: attributes.enterprise,
+          emailVerified: attributes.emailVerified,
+          accountState,
+        },
+        now,
+      );
+      if (!updated) throw new AppError('user.version_mismatch', 'The user was changed by another request at the same time; try again');
+      await tx.users.replaceEmails(organization.id, updated, attributes.emails);
+      if (passwordHash) {
+        await tx.credentials.setPassword(organization.id, id, passwordHash, { isTemporary: false, expiresAt: null, now });
+      }
+      // Deprovisioning and password changes end what the user holds right away.
+      const cutOff = (accountState !== 'active' && current.accountState === 'active') || passwordHash !== undefined;
+      if (cutOff) await tx.oidcPayloads.revokeByAccountId(organization.id, id);
+      await tx.audit.record({
+        ...auditFields(ctx),
+        orgId: organization.id,
+        occurredAt: now,
+        action: 'user.updated',
+        targetType: 'user',
+        targetId: id,
+        before: auditView(current),
+        after: { ...auditView(updated), ...(passwordHash && { passwordChanged: true }) },
+      });
+      return view(tx, updated);
+    },
+
+    async replaceUser(organization: Organization, id: string, input: ReplaceUserInput, ctx: RequestContext, expectedVersion?: number): Promise<UserView> {
+      const current = await requireUser(repos, organization.id, id);
+      assertVersion(current, expectedVersion);
+      const prepared = await service.prepareReplace(organization, current, input);
+      return repos.transaction((tx) => service.writeReplace(tx, organization, id, prepared, ctx, expectedVersion ?? current.version));
+    },
+
+    /** Deletes irreversibly: memberships, addresses, credentials, links, sessions and tokens go too. */
+    async writeDelete(tx: RepoSet, orgId: string, id: string, ctx: RequestContext, expectedVersion?: number): Promise<void> {
+      const current = await requireUser(tx, orgId, id);
+      assertVersion(current, expectedVersion);
+      if (current.adminRole === 'owner') throw new AppError('auth.forbidden', "The organization's owner cannot be deleted");
+      await tx.oidcPayloads.revokeByAccountId(orgId, id);
+      await tx.users.delete(orgId, id);
+      await tx.audit.record({
+        ...auditFields(ctx),
+        orgId,
+        occurredAt: clock.now(),
+        action: 'user.deleted',
+        targetType: 'user',
+        targetId: id,
+        before: auditView(current),
+      });
+    },
+
+    async deleteUser(orgId: string, id: string, ctx: RequestContext, expectedVersion?: number): Promise<void> {
+      await repos.transaction((tx) => service.writeDelete(tx, orgId, id, ctx, expectedVersion));
+    },
+
+    async listUsers(orgId: string, query: UserListQuery): Promise<UserView[]> {
+      const users = await repos.users.list(orgId, query);
+      const ids = users.map((u) => u.id);
+      const [emails, groups] = await Promise.all([repos.users.listEmails(orgId, ids), repos.groups.listGroupsOfUsers(orgId, ids)]);
+      return users.map((user) => ({ user, emails: emails.get(user.id) ?? [], groups: groups.get(user.id) ?? [] }));
+    },
+
+    countUsers(orgId: string, where?: Expression<SqlBool>): Promise<number> {
+      return repos.users.count(orgId, where);
+    },
+
+    /** For /Me: checks the current password before a user changes their own. */
+    async verifyPassword(orgId: string, userId: string, password: string): Promise<boolean> {
+      const credential = await repos.credentials.findPassword(orgId, userId);
+      return credential ? hasher.verify(credential.passwordHash, password) : false;
+    },
+  };
+  return service;
+}
+
+export type UserService = ReturnType<typeof createUserService>;
