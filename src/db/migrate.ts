@@ -1,7 +1,8 @@
 // Migrations are ordered modules listed here (not discovered on disk), so the order is
 // reviewed in code and the same list runs on both engines, at start-up and from the CLI.
 
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './dialect.ts';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/0001_initial.ts';
 import * as scimUsers from './migrations/0002_scim_users.ts';
@@ -16,6 +17,12 @@ const migrations: Record<string, Migration> = {
  * the default one (tests give each file its own schema).
  */
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationResultSet> {
+  // Kysely looks for its tables in every schema unless told which one; name the connection's
+  // own, so another schema's bookkeeping on the same server is never mistaken for ours.
+  if (schema === undefined && isPostgres(db)) {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    schema = rows[0]?.schema;
+  }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
   const result = await migrator.migrateToLatest();
   if (result.error) {
