@@ -19,7 +19,15 @@ export interface SortOption<Column extends string> {
 export interface ListQuery<Column extends string> {
   filter?: FilterNode;
   sort: { column: Column; direction: 'asc' | 'desc'; isDate: boolean; key: string };
-  paging: { kind: 'index'; startIndex: number; count: number } | { kind: 'cursor'; after?: { value: string | Date | null; id: string }; count: number };
+  paging:
+    | { kind: 'index'; startIndex: number; count: number }
+    | {
+        kind: 'cursor';
+        after?: { value: string | Date | null; id: string };
+        count: number;
+        /** totalResults as counted on the traversal's first page, carried in the cursor. */
+        total?: number;
+      };
   projection: Projection;
   /** Identifies the filter and sort, so a cursor cannot be replayed against another query. */
   fingerprint: string;
@@ -43,14 +51,18 @@ interface CursorPayload {
   k: string;
   v: string | null;
   i: string;
+  t?: number;
 }
 
-export function encodeCursor(fingerprint: string, value: string | Date | null, id: string): string {
-  const payload: CursorPayload = { k: fingerprint, v: value instanceof Date ? value.toISOString() : value, i: id };
+// A cursor carries the total counted on the first page of its traversal, so later pages need
+// no count(*) over the whole result: every page of one traversal reports the same total, and
+// a page deep in a million users costs what the first one does.
+export function encodeCursor(fingerprint: string, value: string | Date | null, id: string, total?: number): string {
+  const payload: CursorPayload = { k: fingerprint, v: value instanceof Date ? value.toISOString() : value, i: id, ...(total !== undefined && { t: total }) };
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, fingerprint: string, isDate: boolean): { value: string | Date | null; id: string } {
+function decodeCursor(cursor: string, fingerprint: string, isDate: boolean): { after: { value: string | Date | null; id: string }; total?: number } {
   let payload: CursorPayload;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -61,7 +73,8 @@ function decodeCursor(cursor: string, fingerprint: string, isDate: boolean): { v
     throw new ScimError(400, 'The cursor is not one this server issued', 'invalidCursor');
   }
   if (payload.k !== fingerprint) throw new ScimError(400, 'The cursor belongs to a different filter or sort order', 'invalidCursor');
-  return { value: isDate && payload.v !== null ? new Date(payload.v) : payload.v, id: payload.i };
+  const total = Number.isInteger(payload.t) && (payload.t as number) >= 0 ? payload.t : undefined;
+  return { after: { value: isDate && payload.v !== null ? new Date(payload.v) : payload.v, id: payload.i }, total };
 }
 
 export function readListQuery<Column extends string>(
@@ -94,7 +107,7 @@ export function readListQuery<Column extends string>(
   let paging: ListQuery<Column>['paging'];
   if (cursor !== undefined) {
     if (startIndex !== undefined) throw invalidValue('Use either startIndex or cursor, not both');
-    paging = { kind: 'cursor', count, ...(cursor !== '' && { after: decodeCursor(cursor, fingerprint, sortOption.isDate === true) }) };
+    paging = { kind: 'cursor', count, ...(cursor !== '' && decodeCursor(cursor, fingerprint, sortOption.isDate === true)) };
   } else {
     paging = { kind: 'index', startIndex: Math.max(startIndex ?? 1, 1), count };
   }

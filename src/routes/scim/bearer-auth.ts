@@ -31,14 +31,14 @@ export async function authenticate(system: System, request: FastifyRequest, orgH
   if (token === '') throw new AuthenticationError(realm, 'The Authorization header must be "Bearer <token>"', 'invalid_token');
 
   const { provider } = entry;
-  const userToken = await provider.AccessToken.find(token);
+  // One round trip for both kinds: a user's access token or an application's.
+  const [userToken, appToken] = await Promise.all([provider.AccessToken.find(token), provider.ClientCredentials.find(token)]);
   if (userToken && !userToken.isExpired && userToken.accountId) {
     // The token outlives nothing: a disabled, locked or deleted user's tokens stop here.
     const user = await system.repos.users.findById(entry.organization.id, userToken.accountId);
     if (!user || user.accountState !== 'active') throw new AuthenticationError(realm, 'The access token is no longer valid', 'invalid_token');
     return { kind: 'user', id: user.id, clientId: userToken.clientId!, scopes: new Set((userToken.scope ?? '').split(' ').filter(Boolean)) };
   }
-  const appToken = await provider.ClientCredentials.find(token);
   if (appToken && !appToken.isExpired) {
     return { kind: 'application', id: appToken.clientId!, clientId: appToken.clientId!, scopes: new Set((appToken.scope ?? '').split(' ').filter(Boolean)) };
   }

@@ -13,7 +13,7 @@ import { toScimGroup } from '../../scim/group-resource.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { actingContext, scimState } from './context.ts';
 import { requireScope } from './bearer-auth.ts';
-import { listResponse, pageWindow } from './list-response.ts';
+import { listResponse, pageWindow, totalOf } from './list-response.ts';
 import { ifMatch, sendResource } from './users.ts';
 import * as operations from './operations.ts';
 
@@ -66,7 +66,7 @@ export async function groupRoutes(app: FastifyInstance, { system }: { system: Sy
     const members = wantsMembers(query.projection);
     const [rows, total] = await Promise.all([
       window.limit > 0 ? system.services.groups.listGroups(organization.id, { where, sort: query.sort, ...window }, members) : Promise.resolve([]),
-      system.services.groups.countGroups(organization.id, where),
+      totalOf(query, () => system.services.groups.countGroups(organization.id, where)),
     ]);
     return listResponse(
       query,

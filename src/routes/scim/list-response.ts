@@ -12,6 +12,11 @@ export interface Page<Row> {
  * The database query for a page: `limit` is one more than asked in cursor mode, so a further
  * page is known to exist without another query.
  */
+/** The total to report: counted, unless a cursor carries it from its traversal's first page. */
+export async function totalOf(query: ListQuery<string>, count: () => Promise<number>): Promise<number> {
+  return query.paging.kind === 'cursor' && query.paging.total !== undefined ? query.paging.total : count();
+}
+
 export function pageWindow(query: ListQuery<string>) {
   const { paging } = query;
   return paging.kind === 'index'
@@ -34,7 +39,7 @@ export function listResponse<Row>(
     totalResults: page.total,
     itemsPerPage: rows.length,
     ...(paging.kind === 'index' && { startIndex: paging.startIndex }),
-    ...(more && last && { nextCursor: encodeCursor(query.fingerprint, position(last).value, position(last).id) }),
+    ...(more && last && { nextCursor: encodeCursor(query.fingerprint, position(last).value, position(last).id, page.total) }),
     Resources: rows.map(render),
   };
 }

@@ -14,7 +14,7 @@ import { versionFromIfMatch } from '../../scim/etag.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { actingContext, scimState } from './context.ts';
 import { requireScope } from './bearer-auth.ts';
-import { listResponse, pageWindow } from './list-response.ts';
+import { listResponse, pageWindow, totalOf } from './list-response.ts';
 import * as operations from './operations.ts';
 
 export const USER_SORT: Record<string, SortOption<UserSortColumn>> = {
@@ -87,7 +87,7 @@ export async function userRoutes(app: FastifyInstance, { system }: { system: Sys
       window.limit > 0
         ? system.services.users.listUsers(organization.id, { where, sort: query.sort, ...window })
         : Promise.resolve([]),
-      system.services.users.countUsers(organization.id, where),
+      totalOf(query, () => system.services.users.countUsers(organization.id, where)),
     ]);
     return listResponse(
       query,

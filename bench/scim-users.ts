@@ -1,0 +1,194 @@
+// SCIM at a million users on PostgreSQL: HTTP round-trip latency of the filters and pages a
+// provisioning client or the Console uses, against a real server process, and that server's
+// memory while it answers.
+//
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres USERS=1000000 npm run bench:scim
+//
+// The users live in their own database (`tessera_bench`, created on first use and reused by
+// later runs: generating a million users takes a minute or two). Each scenario runs ROUNDS
+// rounds of REQUESTS sequential requests; the report gives each round's p50 and p95 and the
+// median of the rounds, as this machine is shared and noisy.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { openSystem } from '../src/system.ts';
+import { SYSTEM_CONTEXT } from '../src/services/request-context.ts';
+import { API_SCOPES } from '../src/oidc/scopes.ts';
+import { BENCH_DOMAIN, FAMILY_NAMES, generateUsers, userNameOf } from './scim-data.ts';
+import { fixed, freePort, machineInfo, median, percentileOfSorted, positiveInteger, printMachine, startServerProcess } from './support.ts';
+
+const USERS = positiveInteger('USERS', process.env.USERS, 1_000_000);
+const ROUNDS = positiveInteger('ROUNDS', process.env.ROUNDS, 5);
+const REQUESTS = positiveInteger('REQUESTS', process.env.REQUESTS, 200);
+const BENCH_DATABASE = 'tessera_bench';
+const HANDLE = 'bench';
+
+function databaseUrl(): string {
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    console.error('bench/scim-users.ts measures PostgreSQL: set DATABASE_URL (any database on the server; the bench uses its own database)');
+    process.exit(2);
+  }
+  return base;
+}
+
+async function ensureBenchDatabase(baseUrl: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  const exists = await admin.query('select 1 from pg_database where datname = $1', [BENCH_DATABASE]);
+  if (exists.rowCount === 0) await admin.query(`create database ${BENCH_DATABASE}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${BENCH_DATABASE}`;
+  url.search = '';
+  return url.href;
+}
+
+/** The id the generator gives user i (md5 of organization id and i, as a UUID). */
+function generatedId(orgId: string, i: number): string {
+  const hex = crypto.createHash('md5').update(orgId + String(i)).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function createdAtOf(i: number): string {
+  return new Date(Date.UTC(2022, 0, 1) + i * 90_000).toISOString();
+}
+
+function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+interface Scenario {
+  name: string;
+  target?: number;
+  path: (n: number) => string;
+  check?: (body: { totalResults: number; Resources: unknown[] }) => void;
+}
+
+async function main() {
+  const info = machineInfo();
+  printMachine(info);
+  const url = await ensureBenchDatabase(databaseUrl());
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const env = { DATABASE_URL: url, PUBLIC_URL: publicUrl };
+
+  // Setup: organization, users, an application with read scopes.
+  const system = await openSystem(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
+  let organization = await system.repos.organizations.findByHandle(HANDLE);
+  if (!organization) {
+    organization = (
+      await system.services.organizations.createOrganization(
+        { handle: HANDLE, displayName: 'Benchmark', ownerEmail: `owner@${BENCH_DOMAIN}`, ownerPassword: crypto.randomBytes(16).toString('hex') },
+        SYSTEM_CONTEXT,
+      )
+    ).organization;
+  }
+  const have = await system.repos.users.count(organization.id);
+  if (have < USERS) {
+    console.log(`generating ${USERS} users (have ${have})...`);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`delete from users where org_id = $1 and user_name like 'user%@${BENCH_DOMAIN}'`, [organization.id]);
+    await generateUsers(client, organization.id, USERS, (line) => console.log(line));
+    await client.end();
+  }
+  const total = await system.repos.users.count(organization.id);
+  const { application, clientSecret } = await system.services.applications.createApplication(
+    organization.id,
+    { name: `bench ${new Date().toISOString()}`, type: 'm2m', scopes: [...API_SCOPES] },
+    SYSTEM_CONTEXT,
+  );
+  await system.close();
+  console.log(`organization ${HANDLE}: ${total} users`);
+
+  const server = await startServerProcess(port, env);
+  try {
+    const tokenResponse = await fetch(`${server.url}/t/${HANDLE}/oauth2/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${application.id}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'internal_user_mgt_list internal_user_mgt_view' }),
+    });
+    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    const get = async (path: string) => {
+      const response = await fetch(`${server.url}/t/${HANDLE}/scim2${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = await response.json();
+      if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+      return body as { totalResults: number; Resources: unknown[]; nextCursor?: string };
+    };
+    const random = (max: number) => 1 + Math.floor(Math.random() * max);
+    const q = (filter: string) => encodeURIComponent(filter);
+
+    // A cursor's first part fingerprints its query; take it from a real first page, then aim
+    // cursors at random positions of the million, as a client resuming anywhere would.
+    const first = await get('/Users?count=100&cursor=');
+    const fingerprint = JSON.parse(Buffer.from(first.nextCursor!, 'base64url').toString('utf8')).k as string;
+    const cursorAt = (i: number) => Buffer.from(JSON.stringify({ k: fingerprint, v: createdAtOf(i), i: generatedId(organization.id, i) })).toString('base64url');
+
+    const scenarios: Scenario[] = [
+      {
+        name: 'filter userName eq (one user)',
+        target: 5,
+        path: () => `/Users?filter=${q(`userName eq "${userNameOf(random(USERS))}"`)}`,
+        check: (body) => {
+          if (body.totalResults !== 1) throw new Error(`userName eq found ${body.totalResults}`);
+        },
+      },
+      {
+        name: 'filter emails co (one user)',
+        target: 30,
+        path: () => `/Users?filter=${q(`emails co "user${random(USERS)}@"`)}`,
+        check: (body) => {
+          if (body.totalResults !== 1) throw new Error(`emails co found ${body.totalResults}`);
+        },
+      },
+      {
+        name: 'filter name.familyName sw (3 letters, ~10,000 matches, page of 100)',
+        target: 30,
+        path: () => `/Users?count=100&filter=${q(`name.familyName sw "${FAMILY_NAMES[random(FAMILY_NAMES.length) - 1].slice(0, 3)}"`)}`,
+        check: (body) => {
+          if (body.Resources.length === 0) throw new Error('familyName sw found nothing');
+        },
+      },
+      { name: 'cursor page of 100 at a random position', target: 10, path: () => `/Users?count=100&cursor=${cursorAt(random(USERS - 200))}` },
+      { name: 'first page of 100 (cursor=, counts all users)', path: () => '/Users?count=100&cursor=' },
+      { name: 'index page of 100 at a random startIndex (for comparison)', path: () => `/Users?count=100&startIndex=${random(USERS - 100)}` },
+    ];
+
+    const results: string[] = [];
+    let peakRss = rssMiB(server.pid);
+    const rssAtStart = peakRss;
+    for (const scenario of scenarios) {
+      const p50s: number[] = [];
+      const p95s: number[] = [];
+      const requests = scenario.name.startsWith('index') ? Math.min(REQUESTS, 20) : REQUESTS;
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const latencies: number[] = [];
+        for (let n = 0; n < requests; n += 1) {
+          const path = scenario.path(n);
+          const started = performance.now();
+          const body = await get(path);
+          latencies.push(performance.now() - started);
+          scenario.check?.(body);
+          if (n % 25 === 0) peakRss = Math.max(peakRss, rssMiB(server.pid));
+        }
+        latencies.sort((a, b) => a - b);
+        p50s.push(percentileOfSorted(latencies, 50));
+        p95s.push(percentileOfSorted(latencies, 95));
+      }
+      const verdict = scenario.target === undefined ? '' : median(p95s) < scenario.target ? ` (target < ${scenario.target} ms: met)` : ` (target < ${scenario.target} ms: MISSED)`;
+      const line = `${scenario.name}: p50 ${fixed(median(p50s), 2)} ms, p95 ${fixed(median(p95s), 2)} ms${verdict}; rounds p95 [${p95s.map((v) => fixed(v, 1)).join(', ')}]`;
+      console.log(line);
+      results.push(line);
+    }
+    console.log(`server RSS: ${fixed(rssAtStart, 0)} MiB after start-up, peak ${fixed(peakRss, 0)} MiB during the run`);
+  } finally {
+    await server.stop();
+  }
+}
+
+await main();
