@@ -13,7 +13,12 @@ import { signInRoutes } from './routes/sign-in.ts';
 import { setPasswordRoutes } from './routes/set-password.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { scimRoutes } from './routes/scim/index.ts';
+import { managementApiRoutes } from './routes/api/index.ts';
 import { STYLESHEET_PATH } from './web/layout.ts';
+import { signUpRoutes } from './routes/sign-up.ts';
+import { forgotPasswordRoutes } from './routes/forgot-password.ts';
+import { forcedChangeRoutes } from './routes/forced-change.ts';
+import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 
 const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
 
@@ -31,6 +36,8 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
     requestIdHeader: false,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
+    // Unknown properties are refused with a 400 that names them, never silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
   });
 
   app.addHook('onSend', async (request, reply) => {
@@ -59,11 +66,17 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
   await app.register(healthRoutes, { system });
   await app.register(oidcRoutes, { system });
   await app.register(scimRoutes, { system, prefix: '/t/:org/scim2' });
+  await app.register(managementApiRoutes, { system, prefix: '/t/:org/api' });
   await app.register(async (pages) => {
     await pages.register(formbody);
     await pages.register(signInRoutes, { system });
     await pages.register(setPasswordRoutes, { system });
     await pages.register(setupRoutes, { system });
+    await pages.register(signUpRoutes, { system });
+    await pages.register(forgotPasswordRoutes, { system });
+    await pages.register(forcedChangeRoutes, { system });
+    // Only while mails go to the development mailbox: never with SMTP_URL or in production.
+    if (system.mail.transport.kind === 'development') await pages.register(devMailboxRoutes, { system });
   });
   return app;
 }

@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'application.invalid'
   | 'password.policy'
   | 'link.invalid'
+  | 'invitation.not_pending'
+  | 'request.throttled'
+  | 'mail.not_found'
   | 'setup.unavailable'
   | 'conflict.unique'
   | 'internal';
@@ -44,6 +47,9 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   'application.invalid': 400,
   'password.policy': 400,
   'link.invalid': 410,
+  'invitation.not_pending': 409,
+  'request.throttled': 429,
+  'mail.not_found': 404,
   'setup.unavailable': 410,
   'conflict.unique': 409,
   internal: 500,

@@ -24,6 +24,13 @@ async function main(): Promise<void> {
   app.log.info({ publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'sqlite', dataDir: config.databaseUrl ? undefined : config.dataDir }, 'Tessera is running');
 
   const stopHousekeeping = startHousekeeping(system, (error) => app.log.warn({ err: error }, 'housekeeping failed'));
+  // The outbox dispatcher: every instance runs one; leases keep each mail to one sender.
+  system.mail.start(app.log);
+  if (system.mail.transport.kind === 'development') {
+    app.log.info({ mailbox: `${config.publicUrl}/dev/mailbox` }, 'SMTP_URL is not set: mails go to the development mailbox');
+  } else if (!config.smtpUrl) {
+    app.log.warn('SMTP_URL is not set: mails wait in the outbox until it is');
+  }
 
   const setupToken = await system.services.firstRun.issueLinkIfUnset();
   if (setupToken) {

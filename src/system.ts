@@ -10,6 +10,7 @@ import { createPasswordHasher, type PasswordHasher } from './security/password-h
 import { createProviderRegistry, type ProviderRegistry } from './oidc/provider-registry.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { Redis } from 'ioredis';
+import { createMail, type DispatcherOptions, type MailDispatcher } from './mail/index.ts';
 import { createMemoryAttemptLimiter, createRedisAttemptLimiter, type AttemptLimiter } from './security/attempt-limiter.ts';
 
 export interface System {
@@ -19,6 +20,8 @@ export interface System {
   services: Services;
   providers: ProviderRegistry;
   clock: Clock;
+  /** The outbox dispatcher: main.ts starts it; tests start it or call runOnce/drain. */
+  mail: MailDispatcher;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,8 @@ export interface SystemOptions {
   /** Run pending migrations first (default true). */
   migrate?: boolean;
   onProviderError?: (error: unknown, orgHandle: string) => void;
+  /** Dispatcher timing (tests use short backoffs). */
+  mail?: DispatcherOptions;
 }
 
 export async function openSystem(config: Config, options: SystemOptions = {}): Promise<System> {
@@ -40,11 +45,20 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
   // Counters shared through Redis when several instances run; in this process otherwise.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const limiter = options.limiter ?? (redis ? createRedisAttemptLimiter(redis) : createMemoryAttemptLimiter());
-  const services = createServices({ repos, clock, limiter, hasher: options.hasher ?? createPasswordHasher() });
-  const providers = createProviderRegistry({ repos, clock, publicUrl: config.publicUrl, onServerError: options.onProviderError });
+  const services = createServices({ repos, clock, limiter, hasher: options.hasher ?? createPasswordHasher(), publicUrl: config.publicUrl });
+  const mail = createMail(config, repos, clock, options.mail);
+  const providers = createProviderRegistry({
+    repos,
+    clock,
+    publicUrl: config.publicUrl,
+    applications: services.applications,
+    onServerError: options.onProviderError,
+  });
   const close = async () => {
+    await mail.stop();
+    await mail.transport.close();
     await redis?.quit();
     await db.destroy();
   };
-  return { config, db, repos, services, providers, clock, close };
+  return { config, db, repos, services, providers, clock, mail, close };
 }

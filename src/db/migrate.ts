@@ -6,10 +6,14 @@ import { isPostgres } from './dialect.ts';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/0001_initial.ts';
 import * as scimUsers from './migrations/0002_scim_users.ts';
+import * as applicationAccess from './migrations/0003_application_access.ts';
+import * as onboarding from './migrations/0004_onboarding.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_scim_users': scimUsers,
+  '0003_application_access': applicationAccess,
+  '0004_onboarding': onboarding,
 };
 
 /**

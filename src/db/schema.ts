@@ -2,6 +2,7 @@
 // as ISO-8601 text from SQLite, booleans as boolean or 0/1; repos map rows through `values.ts`.
 
 import type { ColumnType } from 'kysely';
+import type { OnboardingTables } from './onboarding-schema.ts';
 
 export type Timestamp = ColumnType<Date | string, Date, Date>;
 export type NullableTimestamp = ColumnType<Date | string | null, Date | null | undefined, Date | null>;
@@ -101,6 +102,17 @@ export interface ApplicationsTable {
   scopes: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Only members of the groups in application_groups may use it (none left: nobody). */
+  access_restricted: Bool;
+  /** 'console' or 'myaccount' for the organization's own applications; null otherwise. */
+  built_in: 'console' | 'myaccount' | null;
+  description: string | null;
+}
+
+export interface ApplicationGroupsTable {
+  application_id: string;
+  group_id: string;
+  org_id: string;
 }
 
 export interface OidcPayloadsTable {
@@ -114,6 +126,7 @@ export interface OidcPayloadsTable {
   expires_at: NullableTimestamp;
   consumed_at: NullableTimestamp;
   account_id: string | null;
+  client_id: string | null;
 }
 
 export interface SigningKeysTable {
@@ -134,14 +147,14 @@ export interface OneTimeLinksTable {
   id: string;
   org_id: string | null;
   user_id: string | null;
-  purpose: 'first_run' | 'set_password';
+  purpose: 'first_run' | 'set_password' | 'verify_email' | 'reset_password' | 'change_temporary_password';
   token_hash: string;
   expires_at: Timestamp;
   consumed_at: NullableTimestamp;
   created_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends OnboardingTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   user_emails: UserEmailsTable;
@@ -150,6 +163,7 @@ export interface Database {
   password_credentials: PasswordCredentialsTable;
   audit_events: AuditEventsTable;
   applications: ApplicationsTable;
+  application_groups: ApplicationGroupsTable;
   oidc_payloads: OidcPayloadsTable;
   signing_keys: SigningKeysTable;
   organization_secrets: OrganizationSecretsTable;

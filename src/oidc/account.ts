@@ -1,8 +1,10 @@
-// The provider's view of a user. Only active users are found, so a locked, disabled or
-// deleted user's tokens stop working at userinfo and at the next refresh.
+// The provider's view of a user. Only active users who may use the requesting application are
+// found: a locked, disabled or deleted user, or one who left the application's groups, is
+// refused at the next authorization, refresh or userinfo call.
 
 import type { Account, FindAccount } from 'oidc-provider';
 import type { Repos } from '../repos/index.ts';
+import type { ApplicationService } from '../services/application-service.ts';
 
 /** Claims released per scope, as OpenID Connect Core section 5.4 defines (plus `groups`). */
 export const CLAIMS_BY_SCOPE = {
@@ -12,10 +14,18 @@ export const CLAIMS_BY_SCOPE = {
   groups: ['groups'],
 };
 
-export function createFindAccount(repos: Repos, orgId: string): FindAccount {
-  return async (_ctx, sub): Promise<Account | undefined> => {
+export function createFindAccount(repos: Repos, applications: ApplicationService, orgId: string): FindAccount {
+  return async (ctx, sub): Promise<Account | undefined> => {
     const user = await repos.users.findById(orgId, sub);
     if (!user || user.accountState !== 'active') return undefined;
+    // At authorization the login prompt's own check (access-policy.ts) decides, so that the
+    // person sees why; everywhere else (refresh, userinfo) refusing here is what cuts access.
+    const route = ctx?.oidc?.route;
+    const clientId = route === 'authorization' || route === 'resume' ? undefined : ctx?.oidc?.client?.clientId;
+    if (clientId) {
+      const application = await repos.applications.findById(orgId, clientId);
+      if (!application || !(await applications.mayUse(user, application))) return undefined;
+    }
     return {
       accountId: user.id,
       async claims(_use, scope) {

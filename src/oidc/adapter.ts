@@ -5,10 +5,10 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
-import { clientMetadata } from './client-metadata.ts';
+import { clientMetadata, type ClientContext } from './client-metadata.ts';
 
-export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: string }) {
-  const { repos, clock, orgId } = deps;
+export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: string; clientContext: ClientContext }) {
+  const { repos, clock, orgId, clientContext } = deps;
 
   function clientAdapter(): Adapter {
     const unsupported = async () => {
@@ -19,7 +19,7 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
         const application = await repos.applications.findById(orgId, id);
         if (!application) return undefined;
         const secretHash = application.hasSecret ? await repos.credentials.findClientSecretHash(id) : null;
-        return clientMetadata(application, secretHash ?? undefined) as unknown as AdapterPayload;
+        return clientMetadata(application, secretHash ?? undefined, clientContext) as unknown as AdapterPayload;
       },
       upsert: unsupported,
       findByUid: unsupported,
@@ -41,6 +41,7 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
           userCode: payload.userCode,
           uid: payload.uid,
           accountId: payload.accountId,
+          clientId: payload.clientId,
           expiresAt: expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null,
         });
       },

@@ -3,17 +3,42 @@
 
 import type { ClientMetadata } from 'oidc-provider';
 import type { Application } from '../repos/application-repo.ts';
-import { OIDC_SCOPES } from './scopes.ts';
+import { API_SCOPES, OIDC_SCOPES } from './scopes.ts';
 
 // Sign-in applications may also ask for `internal_login`: the user's own /Me.
 const SIGN_IN_SCOPE = [...OIDC_SCOPES, 'internal_login'].join(' ');
+// The Console may ask for every API scope; the grant keeps them only for administrators.
+const CONSOLE_SCOPE = [...OIDC_SCOPES, ...API_SCOPES].join(' ');
+
+export interface ClientContext {
+  publicUrl: string;
+  orgHandle: string;
+}
+
+/** Where the built-in web apps live: their redirect URIs follow PUBLIC_URL. */
+export function builtInAppUrl(context: ClientContext, builtIn: 'console' | 'myaccount'): string {
+  return `${context.publicUrl}/t/${context.orgHandle}/${builtIn}/`;
+}
 
 /**
  * `clientSecretHash` stands in for the secret: the provider compares presented secrets
  * through `compareClientSecret`, which this project replaces with a hash comparison.
  */
-export function clientMetadata(application: Application, clientSecretHash: string | undefined): ClientMetadata {
+export function clientMetadata(application: Application, clientSecretHash: string | undefined, context: ClientContext): ClientMetadata {
   const common = { client_id: application.id, client_name: application.name };
+  if (application.builtIn) {
+    const home = builtInAppUrl(context, application.builtIn);
+    return {
+      ...common,
+      token_endpoint_auth_method: 'none',
+      application_type: 'web',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [home, `${home}callback`],
+      post_logout_redirect_uris: [home],
+      scope: application.builtIn === 'console' ? CONSOLE_SCOPE : SIGN_IN_SCOPE,
+    };
+  }
   if (application.type === 'm2m') {
     return {
       ...common,

@@ -10,7 +10,9 @@ import type { Clock } from '../lib/clock.ts';
 import { sha256Hex, digestsEqual } from '../security/tokens.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { createFindAccount, CLAIMS_BY_SCOPE } from './account.ts';
-import { API_SCOPES, OIDC_SCOPES } from './scopes.ts';
+import { createInteractionPolicy } from './access-policy.ts';
+import { API_SCOPES, OIDC_SCOPES, isApiScope } from './scopes.ts';
+import type { ApplicationService } from '../services/application-service.ts';
 import { PROVIDER_ROUTES, issuerFor, signInPagePath } from './routes.ts';
 import { renderLogoutConfirmation, renderLogoutSuccess, renderProviderError } from './provider-pages.ts';
 
@@ -18,6 +20,7 @@ export interface ProviderDeps {
   repos: Repos;
   clock: Clock;
   publicUrl: string;
+  applications: ApplicationService;
   onServerError?: (error: unknown, orgHandle: string) => void;
 }
 
@@ -42,8 +45,8 @@ export async function createOrganizationProvider(organization: Organization, dep
   const sessionCookie = `${secure ? '__Host-' : ''}tessera_${organization.handle}_session`;
 
   const configuration: Configuration = {
-    adapter: createAdapterFactory({ repos, clock, orgId: organization.id }),
-    findAccount: createFindAccount(repos, organization.id),
+    adapter: createAdapterFactory({ repos, clock, orgId: organization.id, clientContext: { publicUrl, orgHandle: organization.handle } }),
+    findAccount: createFindAccount(repos, deps.applications, organization.id),
     jwks: { keys: signingKeys.map((k) => k.privateJwk) as never },
     cookies: {
       keys: cookieKeys,
@@ -72,7 +75,10 @@ export async function createOrganizationProvider(organization: Organization, dep
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: renderLogoutConfirmation, postLogoutSuccessSource: renderLogoutSuccess },
     },
-    interactions: { url: async (_ctx, interaction) => signInPagePath(organization.handle, interaction.uid) },
+    interactions: {
+      policy: createInteractionPolicy(repos, deps.applications, organization.id),
+      url: async (_ctx, interaction) => signInPagePath(organization.handle, interaction.uid),
+    },
     renderError: renderProviderError,
     // Rotate every refresh token on use; the provider revokes the whole grant when a rotated
     // token is presented again (reuse detection).
@@ -85,7 +91,7 @@ export async function createOrganizationProvider(organization: Organization, dep
       if (!session?.accountId || !client) return undefined;
       const grantId = ctx.oidc.result?.consent?.grantId || session.grantIdFor(client.clientId);
       const grant = (grantId && (await provider.Grant.find(grantId))) || new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-      if (typeof params?.scope === 'string') grant.addOIDCScope(params.scope);
+      if (typeof params?.scope === 'string') grant.addOIDCScope(await grantableScopes(params.scope, session.accountId, client.clientId));
       await grant.save();
       return grant;
     },
@@ -102,6 +108,18 @@ export async function createOrganizationProvider(organization: Organization, dep
   };
 
   const provider = new Provider(issuerFor(publicUrl, organization.handle), configuration);
+
+  /**
+   * API scopes are granted through the Console, and only to administrators; every user may
+   * get `internal_login` (their own /Me) and the OpenID Connect scopes.
+   */
+  async function grantableScopes(requested: string, accountId: string, clientId: string): Promise<string> {
+    const scopes = requested.split(' ').filter(Boolean);
+    if (!scopes.some((s) => isApiScope(s) && s !== 'internal_login')) return scopes.join(' ');
+    const [user, application] = await Promise.all([repos.users.findById(organization.id, accountId), repos.applications.findById(organization.id, clientId)]);
+    const administrator = user?.userType === 'administrator' && application?.builtIn === 'console';
+    return scopes.filter((s) => !isApiScope(s) || s === 'internal_login' || administrator).join(' ');
+  }
   // Requests reach the provider with X-Forwarded-Proto/Host set from PUBLIC_URL (see
   // routes/oidc.ts), so every URL it builds starts with PUBLIC_URL whatever the request's Host.
   provider.proxy = true;

@@ -3,6 +3,8 @@
 
 import type { Organization } from '../repos/organization-repo.ts';
 import { createOrganizationProvider, type OrganizationProvider, type ProviderDeps } from './provider-factory.ts';
+import { ensureBuiltInApplications } from '../services/application-service.ts';
+import { isUniqueViolation } from '../db/constraint-errors.ts';
 
 export interface ProviderEntry extends OrganizationProvider {
   organization: Organization;
@@ -18,6 +20,14 @@ export interface ProviderRegistry {
 export function createProviderRegistry(deps: ProviderDeps): ProviderRegistry {
   const built = new Map<string, Promise<ProviderEntry>>();
 
+  // Organizations created before the built-in applications existed get them on first use;
+  // another instance doing the same at once loses the race harmlessly (unique index).
+  async function ensureBuiltIns(orgId: string): Promise<void> {
+    await deps.repos.transaction((tx) => ensureBuiltInApplications(tx, orgId, deps.clock.now())).catch((error) => {
+      if (!isUniqueViolation(error)) throw error;
+    });
+  }
+
   return {
     async get(handle) {
       const cached = built.get(handle);
@@ -25,7 +35,9 @@ export function createProviderRegistry(deps: ProviderDeps): ProviderRegistry {
       const organization = await deps.repos.organizations.findByHandle(handle);
       if (!organization) return undefined;
       if (!built.has(handle)) {
-        const building = createOrganizationProvider(organization, deps).then((entry) => ({
+        const building = ensureBuiltIns(organization.id)
+          .then(() => createOrganizationProvider(organization, deps))
+          .then((entry) => ({
           ...entry,
           organization,
           handle: entry.provider.callback(),

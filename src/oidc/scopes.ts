@@ -18,6 +18,8 @@ export const API_SCOPES = [
   'internal_application_mgt_update',
   'internal_application_mgt_delete',
   'internal_org_audit_view',
+  'internal_org_settings_view',
+  'internal_org_settings_update',
 ] as const;
 
 /** OpenID Connect scopes for sign-in. */

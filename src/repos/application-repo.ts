@@ -1,19 +1,25 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApplicationsTable, Database } from '../db/schema.ts';
-import { toDate } from '../db/values.ts';
+import { toBool, toDate } from '../db/values.ts';
 
 export type ApplicationType = ApplicationsTable['app_type'];
+export type BuiltInApplication = NonNullable<ApplicationsTable['built_in']>;
 
 /** An application as everyone but the credentials repo sees it: no secret hash. */
 export interface Application {
   id: string;
   orgId: string;
   name: string;
+  description: string | null;
   type: ApplicationType;
+  builtIn: BuiltInApplication | null;
   hasSecret: boolean;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   scopes: string[];
+  /** When true only members of `allowedGroupIds` may sign in to it. */
+  accessRestricted: boolean;
+  allowedGroupIds: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -22,30 +28,39 @@ export interface NewApplication extends Omit<Application, 'hasSecret'> {
   clientSecretHash: string | null;
 }
 
+export type ApplicationChanges = Partial<Pick<Application, 'name' | 'description' | 'redirectUris' | 'postLogoutRedirectUris' | 'scopes' | 'accessRestricted'>>;
+
 const PUBLIC_COLUMNS = [
   'id',
   'org_id',
   'name',
+  'description',
   'app_type',
+  'built_in',
   'redirect_uris',
   'post_logout_redirect_uris',
   'scopes',
+  'access_restricted',
   'created_at',
   'updated_at',
 ] as const;
 
 type PublicRow = Pick<Selectable<ApplicationsTable>, (typeof PUBLIC_COLUMNS)[number]> & { has_secret: number | boolean };
 
-function toApplication(row: PublicRow): Application {
+function toApplication(row: PublicRow, allowedGroupIds: string[]): Application {
   return {
     id: row.id,
     orgId: row.org_id,
     name: row.name,
+    description: row.description,
     type: row.app_type,
-    hasSecret: row.has_secret === true || row.has_secret === 1,
+    builtIn: row.built_in,
+    hasSecret: toBool(row.has_secret),
     redirectUris: JSON.parse(row.redirect_uris),
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris),
     scopes: row.scopes === '' ? [] : row.scopes.split(' '),
+    accessRestricted: toBool(row.access_restricted),
+    allowedGroupIds,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
@@ -58,6 +73,19 @@ export function createApplicationRepo(db: Kysely<Database>) {
       .select(PUBLIC_COLUMNS)
       .select((eb) => eb('client_secret_hash', 'is not', null).as('has_secret'));
 
+  async function groupsOf(appIds: string[]): Promise<Map<string, string[]>> {
+    const byApp = new Map<string, string[]>(appIds.map((id) => [id, []]));
+    if (appIds.length === 0) return byApp;
+    const rows = await db.selectFrom('application_groups').select(['application_id', 'group_id']).where('application_id', 'in', appIds).orderBy('group_id').execute();
+    for (const row of rows) byApp.get(row.application_id)?.push(row.group_id);
+    return byApp;
+  }
+
+  async function hydrate(rows: PublicRow[]): Promise<Application[]> {
+    const groups = await groupsOf(rows.map((r) => r.id));
+    return rows.map((row) => toApplication(row, groups.get(row.id) ?? []));
+  }
+
   return {
     async insert(app: NewApplication): Promise<void> {
       await db
@@ -66,25 +94,86 @@ export function createApplicationRepo(db: Kysely<Database>) {
           id: app.id,
           org_id: app.orgId,
           name: app.name,
+          description: app.description,
           app_type: app.type,
+          built_in: app.builtIn,
           client_secret_hash: app.clientSecretHash,
           redirect_uris: JSON.stringify(app.redirectUris),
           post_logout_redirect_uris: JSON.stringify(app.postLogoutRedirectUris),
           scopes: app.scopes.join(' '),
+          access_restricted: app.accessRestricted,
           created_at: app.createdAt,
           updated_at: app.updatedAt,
         })
         .execute();
+      await this.setAllowedGroups(app.orgId, app.id, app.allowedGroupIds);
     },
 
     async findById(orgId: string, id: string): Promise<Application | undefined> {
       const row = await selectPublic().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-      return row && toApplication(row as PublicRow);
+      return row && (await hydrate([row as PublicRow]))[0];
+    },
+
+    async findBuiltIn(orgId: string, builtIn: BuiltInApplication): Promise<Application | undefined> {
+      const row = await selectPublic().where('org_id', '=', orgId).where('built_in', '=', builtIn).executeTakeFirst();
+      return row && (await hydrate([row as PublicRow]))[0];
     },
 
     async listForOrganization(orgId: string): Promise<Application[]> {
       const rows = await selectPublic().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
-      return rows.map((r) => toApplication(r as PublicRow));
+      return hydrate(rows as PublicRow[]);
+    },
+
+    async update(orgId: string, id: string, changes: ApplicationChanges, now: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('applications')
+        .set({
+          ...(changes.name !== undefined && { name: changes.name }),
+          ...(changes.description !== undefined && { description: changes.description }),
+          ...(changes.redirectUris !== undefined && { redirect_uris: JSON.stringify(changes.redirectUris) }),
+          ...(changes.postLogoutRedirectUris !== undefined && { post_logout_redirect_uris: JSON.stringify(changes.postLogoutRedirectUris) }),
+          ...(changes.scopes !== undefined && { scopes: changes.scopes.join(' ') }),
+          ...(changes.accessRestricted !== undefined && { access_restricted: changes.accessRestricted }),
+          updated_at: now,
+        })
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async setAllowedGroups(orgId: string, id: string, groupIds: string[]): Promise<void> {
+      await db.deleteFrom('application_groups').where('org_id', '=', orgId).where('application_id', '=', id).execute();
+      const unique = [...new Set(groupIds)];
+      if (unique.length > 0) {
+        await db
+          .insertInto('application_groups')
+          .values(unique.map((groupId) => ({ application_id: id, group_id: groupId, org_id: orgId })))
+          .execute();
+      }
+    },
+
+    async setClientSecretHash(orgId: string, id: string, hash: string, now: Date): Promise<void> {
+      await db.updateTable('applications').set({ client_secret_hash: hash, updated_at: now }).where('org_id', '=', orgId).where('id', '=', id).execute();
+    },
+
+    async delete(orgId: string, id: string): Promise<boolean> {
+      const result = await db.deleteFrom('applications').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    /** Whether the user belongs to at least one of the application's allowed groups. */
+    async isMemberOfAllowedGroup(orgId: string, applicationId: string, userId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('application_groups')
+        .innerJoin('group_members', 'group_members.group_id', 'application_groups.group_id')
+        .select('application_groups.group_id')
+        .where('application_groups.org_id', '=', orgId)
+        .where('application_groups.application_id', '=', applicationId)
+        .where('group_members.user_id', '=', userId)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
     },
   };
 }

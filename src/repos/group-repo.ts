@@ -40,6 +40,18 @@ export interface GroupListQuery {
   limit: number;
 }
 
+/**
+ * Rows per statement for membership changes: a request may name tens of thousands of members,
+ * more than the bind parameters one statement may carry (65535 in PostgreSQL, 32766 in SQLite).
+ */
+const MEMBERS_PER_STATEMENT = 1000;
+
+function chunks<T>(items: T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += MEMBERS_PER_STATEMENT) result.push(items.slice(i, i + MEMBERS_PER_STATEMENT));
+  return result;
+}
+
 export function createGroupRepo(db: Kysely<Database>) {
   return {
     async insert(group: Group): Promise<void> {
@@ -81,6 +93,21 @@ export function createGroupRepo(db: Kysely<Database>) {
       return rows.map(toGroup);
     },
 
+    /**
+     * Takes the group's row lock until the transaction ends, so concurrent writers of one group
+     * queue instead of failing their version check. A no-op update locks on both engines
+     * (PostgreSQL's FOR UPDATE has no SQLite equivalent; SQLite has one writer anyway).
+     */
+    async lock(orgId: string, id: string): Promise<boolean> {
+      const result = await db
+        .updateTable('groups')
+        .set((eb) => ({ version: eb.ref('version') }))
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     /** Renames or re-keys a group if its version is still `expectedVersion`, bumping it. */
     async update(
       orgId: string,
@@ -108,22 +135,24 @@ export function createGroupRepo(db: Kysely<Database>) {
 
     /** Adds members idempotently; callers have checked that both sides belong to orgId. */
     async addMembers(orgId: string, groupId: string, userIds: string[], now: Date): Promise<void> {
-      if (userIds.length === 0) return;
-      await db
-        .insertInto('group_members')
-        .values(userIds.map((userId) => ({ group_id: groupId, user_id: userId, org_id: orgId, added_at: now })))
-        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
-        .execute();
+      for (const chunk of chunks(userIds)) {
+        await db
+          .insertInto('group_members')
+          .values(chunk.map((userId) => ({ group_id: groupId, user_id: userId, org_id: orgId, added_at: now })))
+          .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
+          .execute();
+      }
     },
 
     async removeMembers(orgId: string, groupId: string, userIds: string[]): Promise<void> {
-      if (userIds.length === 0) return;
-      await db
-        .deleteFrom('group_members')
-        .where('org_id', '=', orgId)
-        .where('group_id', '=', groupId)
-        .where('user_id', 'in', userIds)
-        .execute();
+      for (const chunk of chunks(userIds)) {
+        await db
+          .deleteFrom('group_members')
+          .where('org_id', '=', orgId)
+          .where('group_id', '=', groupId)
+          .where('user_id', 'in', chunk)
+          .execute();
+      }
     },
 
     async removeAllMembers(orgId: string, groupId: string): Promise<void> {

@@ -12,6 +12,9 @@ import { createApplicationRepo } from './application-repo.ts';
 import { createOidcPayloadRepo } from './oidc-payload-repo.ts';
 import { createProviderKeyRepo } from './provider-key-repo.ts';
 import { createLinkRepo } from './link-repo.ts';
+import { createSettingsRepo } from './settings-repo.ts';
+import { createOutboxRepo } from './outbox-repo.ts';
+import { createRegistrationRepo } from './registration-repo.ts';
 
 function bindRepos(db: Kysely<Database>) {
   return {
@@ -24,6 +27,9 @@ function bindRepos(db: Kysely<Database>) {
     oidcPayloads: createOidcPayloadRepo(db),
     providerKeys: createProviderKeyRepo(db),
     links: createLinkRepo(db),
+    settings: createSettingsRepo(db),
+    outbox: createOutboxRepo(db),
+    registrations: createRegistrationRepo(db),
   };
 }
 

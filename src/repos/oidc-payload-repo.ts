@@ -15,6 +15,7 @@ export interface PayloadToStore {
   userCode?: string;
   uid?: string;
   accountId?: string;
+  clientId?: string;
   expiresAt: Date | null;
 }
 
@@ -46,6 +47,7 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
         user_code: value.userCode ?? null,
         uid: value.uid ?? null,
         account_id: value.accountId ?? null,
+        client_id: value.clientId ?? null,
         expires_at: value.expiresAt,
       };
       await db
@@ -82,6 +84,24 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
     /** Ends everything a user holds: sessions, grants, codes and tokens. */
     async revokeByAccountId(orgId: string, accountId: string): Promise<void> {
       await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('account_id', '=', accountId).execute();
+    },
+
+    /** Ends everything issued to an application (used when it is deleted or its secret rotates). */
+    async revokeByClientId(orgId: string, clientId: string): Promise<void> {
+      await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('client_id', '=', clientId).execute();
+    },
+
+    /** A user's sign-in sessions (for My Account), newest first. */
+    async listSessions(orgId: string, accountId: string, now: Date): Promise<Array<{ id: string; payload: Record<string, unknown> }>> {
+      const rows = await db
+        .selectFrom('oidc_payloads')
+        .select(['id', 'payload'])
+        .where('org_id', '=', orgId)
+        .where('model', '=', 'Session')
+        .where('account_id', '=', accountId)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .execute();
+      return rows.map((r) => ({ id: r.id, payload: JSON.parse(r.payload) }));
     },
 
     async deleteExpired(now: Date): Promise<number> {

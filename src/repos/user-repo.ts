@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Database, UsersTable } from '../db/schema.ts';
 import { toBool, toDate } from '../db/values.ts';
 import { translateConstraintError } from '../db/constraint-errors.ts';
@@ -69,8 +69,32 @@ export interface UserListQuery {
   limit: number;
 }
 
-// Nullable sort columns are ordered as '' so that keyset comparisons never meet a NULL.
+// Nullable sort columns sort users without a value last when ascending, first when descending
+// (RFC 7644 section 3.4.2.3), through a leading "has no value" key, so that keyset comparisons
+// never meet a NULL. Strings that are not caseExact sort case-insensitively.
 const NULLABLE_SORT_COLUMNS = new Set<UserSortColumn>(['family_name', 'given_name', 'display_name', 'external_id']);
+const CASELESS_SORT_COLUMNS = new Set<UserSortColumn>(['family_name', 'given_name', 'display_name']);
+
+/**
+ * The sort key of a column as a list of expressions, and the same key for a cursor position
+ * (the row's raw column value, or null for none), so that both sides go through the same SQL.
+ */
+function sortKey(column: UserSortColumn) {
+  // displayName sorts as it is shown (and filtered, see scim/filter/targets.ts): the stored one,
+  // else the given and family names joined.
+  const ref =
+    column === 'display_name'
+      ? sql`coalesce(users.display_name, nullif(trim(coalesce(users.given_name, '') || ' ' || coalesce(users.family_name, '')), ''))`
+      : sql.ref(`users.${column}`);
+  if (!NULLABLE_SORT_COLUMNS.has(column)) {
+    return { row: [ref], position: (value: string | Date | null) => [sql`${value ?? ''}`] };
+  }
+  const text = (expression: RawBuilder<unknown>) => (CASELESS_SORT_COLUMNS.has(column) ? sql`lower(${expression})` : expression);
+  return {
+    row: [sql`(case when ${ref} is null then 1 else 0 end)`, text(sql`coalesce(${ref}, '')`)],
+    position: (value: string | Date | null) => [sql`${value === null ? 1 : 0}`, text(sql`cast(${value ?? ''} as text)`)],
+  };
+}
 
 export function createUserRepo(db: Kysely<Database>) {
   return {
@@ -152,22 +176,27 @@ export function createUserRepo(db: Kysely<Database>) {
       return row && toUser(row);
     },
 
-    async delete(orgId: string, id: string): Promise<boolean> {
-      const result = await db.deleteFrom('users').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    /** Deletes the user (only at `expectedVersion` when given); false when no row was deleted. */
+    async delete(orgId: string, id: string, expectedVersion?: number): Promise<boolean> {
+      let q = db.deleteFrom('users').where('org_id', '=', orgId).where('id', '=', id);
+      if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+      const result = await q.executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
 
     async list(orgId: string, query: UserListQuery): Promise<User[]> {
       const { column, direction } = query.sort;
-      const sortExpr = NULLABLE_SORT_COLUMNS.has(column) ? sql<string>`coalesce(${sql.ref(`users.${column}`)}, '')` : sql.ref(`users.${column}`);
+      const key = sortKey(column);
       let q = db.selectFrom('users').selectAll().where('org_id', '=', orgId);
       if (query.where) q = q.where(query.where);
       if (query.after) {
-        const value = query.after.value ?? '';
         const op = direction === 'asc' ? sql.raw('>') : sql.raw('<');
-        q = q.where(sql<SqlBool>`(${sortExpr}, ${sql.ref('users.id')}) ${op} (${value}, ${query.after.id})`);
+        const row = sql.join([...key.row, sql.ref('users.id')]);
+        const position = sql.join([...key.position(query.after.value), sql`${query.after.id}`]);
+        q = q.where(sql<SqlBool>`(${row}) ${op} (${position})`);
       }
-      q = q.orderBy(sortExpr, direction).orderBy('users.id', direction).limit(query.limit);
+      for (const expression of key.row) q = q.orderBy(expression, direction);
+      q = q.orderBy('users.id', direction).limit(query.limit);
       if (query.offset) q = q.offset(query.offset);
       const rows = await q.execute();
       return rows.map(toUser);

@@ -10,6 +10,7 @@ import { setPasswordPage } from '../web/pages/set-password-page.ts';
 import { messagePage } from '../web/pages/message-page.ts';
 import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
+import { sendLinkProblem } from './onboarding-common.ts';
 
 interface Params {
   org: string;
@@ -19,12 +20,11 @@ export function setPasswordPath(handle: string): string {
   return `/t/${handle}/password/set`;
 }
 
-function linkProblemPage(reply: FastifyReply, message: string) {
-  return sendPage(
-    reply,
-    410,
-    messagePage({ title: 'Link not usable', message: `${message}. Ask your administrator to send you a new one.`, tone: 'error' }),
-  );
+/** An expired or used link's page offers to mail a new one, without saying whether it did. */
+async function linkProblemPage(system: System, reply: FastifyReply, handle: string, message: string) {
+  const entry = await system.providers.get(handle);
+  if (!entry) return sendPage(reply, 410, messagePage({ title: 'Link not usable', message: `${message}.`, tone: 'error' }));
+  return sendLinkProblem(reply, entry, message);
 }
 
 export async function setPasswordRoutes(app: FastifyInstance, { system }: { system: System }) {
@@ -43,10 +43,10 @@ export async function setPasswordRoutes(app: FastifyInstance, { system }: { syst
       return sendPage(
         reply,
         200,
-        setPasswordPage({ organizationName: organization.displayName, email: user.userName, action: setPasswordPath(organization.handle), token }),
+        setPasswordPage({ organizationName: organization.displayName, email: user.userName, action: setPasswordPath(organization.handle), token, minLength: await system.services.passwords.minLength(organization.id) }),
       );
     } catch (error) {
-      if (isAppError(error) && error.code === 'link.invalid') return linkProblemPage(reply, error.message);
+      if (isAppError(error) && error.code === 'link.invalid') return linkProblemPage(system, reply, organization.handle, error.message);
       throw error;
     }
   });
@@ -62,7 +62,7 @@ export async function setPasswordRoutes(app: FastifyInstance, { system }: { syst
       return sendPage(
         reply,
         400,
-        setPasswordPage({ organizationName: organization.displayName, email: user.userName, action: setPasswordPath(organization.handle), token, error }),
+        setPasswordPage({ organizationName: organization.displayName, email: user.userName, action: setPasswordPath(organization.handle), token, error, minLength: await system.services.passwords.minLength(organization.id) }),
       );
     };
     try {
@@ -74,7 +74,7 @@ export async function setPasswordRoutes(app: FastifyInstance, { system }: { syst
         messagePage({ title: 'Password set', message: 'Your password is set. You can now sign in.', tone: 'notice' }),
       );
     } catch (error) {
-      if (isAppError(error) && error.code === 'link.invalid') return linkProblemPage(reply, error.message);
+      if (isAppError(error) && error.code === 'link.invalid') return linkProblemPage(system, reply, organization.handle, error.message);
       if (isAppError(error) && error.code === 'password.policy') return rerender(error.message);
       throw error;
     }

@@ -5,12 +5,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { System } from '../system.ts';
 import type { ProviderEntry } from '../oidc/provider-registry.ts';
 import { signInPagePath } from '../oidc/routes.ts';
+import { ACCESS_DENIED_REASON } from '../oidc/access-policy.ts';
 import { formToken, isValidFormToken } from '../web/form-token.ts';
 import { sendPage } from '../web/reply.ts';
 import { signInPage } from '../web/pages/sign-in-page.ts';
 import { messagePage } from '../web/pages/message-page.ts';
 import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
+import { signInLinks } from './onboarding-common.ts';
+import { sendForcedChangePage, TEMPORARY_PASSWORD_EXPIRED } from './forced-change.ts';
 
 interface Params {
   org: string;
@@ -21,10 +24,22 @@ type Interaction = Awaited<ReturnType<ProviderEntry['provider']['interactionDeta
 
 const INVALID_CREDENTIALS = 'The email or password is incorrect.';
 const UNAVAILABLE: Record<string, string> = {
-  pending: 'This account has not been activated yet. Use the link in your invitation email to set a password.',
+  pending: 'This account has not been activated yet. Use the link in your invitation or confirmation email.',
   locked: 'This account is locked. Contact your administrator.',
   disabled: 'This account is disabled. Contact your administrator.',
 };
+
+function noAccessPage(reply: FastifyReply, applicationName: string | undefined) {
+  return sendPage(
+    reply,
+    403,
+    messagePage({
+      title: 'No access',
+      message: `Your account does not have access to ${applicationName ?? 'this application'}. If you think it should, contact your organization's administrator.`,
+      tone: 'error',
+    }),
+  );
+}
 
 export async function signInRoutes(app: FastifyInstance, { system }: { system: System }) {
   /** The organization and the interaction this page belongs to, or a page explaining why not. */
@@ -55,7 +70,8 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
     return { entry, interaction };
   }
 
-  function render(reply: FastifyReply, status: number, entry: ProviderEntry, interaction: Interaction, extra: { email?: string; error?: string } = {}) {
+  async function render(reply: FastifyReply, status: number, entry: ProviderEntry, interaction: Interaction, extra: { email?: string; error?: string } = {}) {
+    const links = await signInLinks(system, entry.organization);
     return sendPage(
       reply,
       status,
@@ -63,6 +79,7 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
         organizationName: entry.organization.displayName,
         action: signInPagePath(entry.organization.handle, interaction.uid),
         csrf: formToken(entry.formKey, interaction.uid),
+        links,
         ...extra,
       }),
     );
@@ -71,6 +88,15 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
   app.get<{ Params: Params }>('/t/:org/login/:uid', async (request, reply) => {
     const loaded = await loadInteraction(request, reply);
     if (!loaded) return reply;
+    // Signed in already, but not allowed into this application: say so rather than ask again.
+    const { prompt, session, params } = loaded.interaction;
+    if (prompt.reasons.includes(ACCESS_DENIED_REASON) && session?.accountId) {
+      const user = await system.services.users.getUser(loaded.entry.organization.id, session.accountId).then((v) => v.user).catch(() => undefined);
+      if (user && user.accountState === 'active') {
+        const access = await system.services.applications.checkSignInAccess(user, String(params.client_id ?? ''), requestContext(request, { type: 'user', id: user.id }));
+        if (!access.allowed) return noAccessPage(reply, access.application?.name);
+      }
+    }
     return render(reply, 200, loaded.entry, loaded.interaction);
   });
 
@@ -98,6 +124,17 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
         error: `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
       });
     }
+    if (result.outcome === 'temporary_password_expired') return render(reply, 403, entry, interaction, { email, error: TEMPORARY_PASSWORD_EXPIRED });
+    // A temporary password leads only to choosing a new one: no code before that.
+    if (result.outcome === 'password_change_required') return sendForcedChangePage(reply, system, entry, interaction.uid, result.user);
+
+    // Groups decide who may use which application: say so here, and issue no code.
+    const access = await system.services.applications.checkSignInAccess(
+      result.user,
+      String(interaction.params.client_id ?? ''),
+      requestContext(request, { type: 'user', id: result.user.id }),
+    );
+    if (!access.allowed) return noAccessPage(reply, access.application?.name);
 
     reply.hijack();
     await entry.provider.interactionFinished(

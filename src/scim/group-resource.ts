@@ -3,7 +3,7 @@
 import type { GroupView } from '../services/group-service.ts';
 import { GROUP_SCHEMA } from './schema-definitions.ts';
 import { invalidValue, mutability, ScimError } from './errors.ts';
-import { optionalString, pick, type ScimLocations } from './user-resource.ts';
+import { checkCreateMeta, optionalString, pick, type ScimLocations } from './user-resource.ts';
 import { weakEtag } from './etag.ts';
 
 export function toScimGroup(view: GroupView, locations: ScimLocations, options: { members: boolean }): Record<string, unknown> {
@@ -43,7 +43,7 @@ export function readScimGroup(body: unknown, options: { mode: 'create' | 'replac
   const id = pick(object, 'id');
   if (options.mode === 'create' && id !== undefined) throw mutability('id is assigned by the server and cannot be set');
   if (options.mode === 'replace' && id !== undefined && id !== options.id) throw mutability('id cannot be changed');
-  if (options.mode === 'create' && pick(object, 'meta') !== undefined) throw mutability('meta is read-only');
+  if (options.mode === 'create') checkCreateMeta(pick(object, 'meta'), 'Group');
   const displayName = optionalString(pick(object, 'displayName'), 'displayName');
   if (!displayName) throw invalidValue('displayName is required');
   return {

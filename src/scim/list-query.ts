@@ -37,7 +37,8 @@ function integer(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isInteger(n)) throw invalidValue(`${name} must be an integer`);
-  return n;
+  // Beyond the safe range a number would reach the database as a float (or "1e+21") and fail there.
+  return Math.min(Math.max(n, -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
 }
 
 function text(value: unknown, name: string): string | undefined {
@@ -74,7 +75,11 @@ function decodeCursor(cursor: string, fingerprint: string, isDate: boolean): { a
   }
   if (payload.k !== fingerprint) throw new ScimError(400, 'The cursor belongs to a different filter or sort order', 'invalidCursor');
   const total = Number.isInteger(payload.t) && (payload.t as number) >= 0 ? payload.t : undefined;
-  return { after: { value: isDate && payload.v !== null ? new Date(payload.v) : payload.v, id: payload.i }, total };
+  if (!isDate) return { after: { value: payload.v, id: payload.i }, total };
+  // The fingerprint can be computed by anyone: a forged position must not reach the database.
+  const date = payload.v === null ? undefined : new Date(payload.v);
+  if (!date || Number.isNaN(date.getTime())) throw new ScimError(400, 'The cursor is not one this server issued', 'invalidCursor');
+  return { after: { value: date, id: payload.i }, total };
 }
 
 export function readListQuery<Column extends string>(

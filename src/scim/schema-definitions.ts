@@ -160,7 +160,7 @@ export const commonAttributes: AttributeDefinition[] = [
       attr('resourceType', 'User or Group', { mutability: 'readOnly', caseExact: true }),
       attr('created', 'When the resource was created', { type: 'dateTime', mutability: 'readOnly' }),
       attr('lastModified', 'When the resource last changed', { type: 'dateTime', mutability: 'readOnly' }),
-      attr('location', 'The URI of the resource', { type: 'reference', mutability: 'readOnly', caseExact: true }),
+      attr('location', 'The URI of the resource', { type: 'reference', referenceTypes: ['uri'], mutability: 'readOnly', caseExact: true }),
       attr('version', 'The weak ETag of the current version', { mutability: 'readOnly', caseExact: true }),
     ],
   }),

@@ -111,6 +111,17 @@ function readEnterprise(value: unknown): Record<string, unknown> | null | undefi
   return out;
 }
 
+/**
+ * `meta` is read-only, so a create may not set it. Microsoft Entra ID sends
+ * `"meta": {"resourceType": "User"}` (or "Group") with every create; stating the resource's own
+ * type changes nothing and is accepted, anything more is mutability.
+ */
+export function checkCreateMeta(meta: unknown, resourceType: 'User' | 'Group'): void {
+  if (meta === undefined || meta === null) return;
+  const onlyType = isObject(meta) && Object.entries(meta).every(([key, value]) => key.toLowerCase() === 'resourcetype' && value === resourceType);
+  if (!onlyType) throw mutability('meta is read-only');
+}
+
 interface ReadUserOptions {
   /** On create, `id` and `meta` may not be sent; on replace, `id` must match. */
   mode: 'create' | 'replace';
@@ -124,7 +135,7 @@ export function readScimUser(body: unknown, options: ReadUserOptions): ReadUser 
   const id = pick(body, 'id');
   if (options.mode === 'create' && id !== undefined) throw mutability('id is assigned by the server and cannot be set');
   if (options.mode === 'replace' && id !== undefined && id !== options.id) throw mutability('id cannot be changed');
-  if (options.mode === 'create' && pick(body, 'meta') !== undefined) throw mutability('meta is read-only');
+  if (options.mode === 'create') checkCreateMeta(pick(body, 'meta'), 'User');
 
   const userName = optionalString(pick(body, 'userName'), 'userName');
   if (!userName) throw invalidValue('userName is required');

@@ -8,6 +8,7 @@ import type { CreatedOrganization, OrganizationService, NewOrganizationInput } f
 import { AppError } from '../errors.ts';
 import { inspectLink, issueLink, linkError, redeemLink } from './link-service.ts';
 import type { RequestContext } from './request-context.ts';
+import { DEFAULT_SETTINGS } from '../repos/settings-repo.ts';
 
 export const FIRST_RUN_LINK_TTL_SECONDS = 24 * 60 * 60;
 
@@ -42,7 +43,10 @@ export function createFirstRunService(deps: { repos: Repos; clock: Clock; organi
       const prepared = await organizations.prepare(input);
       return repos.transaction(async (tx) => {
         await redeemLink(tx, 'first_run', token, clock.now());
-        return organizations.write(tx, prepared, ctx);
+        const created = await organizations.write(tx, prepared, ctx);
+        // The first organization is the one a newcomer tries things with: customers may sign up.
+        await tx.settings.save(created.organization.id, { ...DEFAULT_SETTINGS, selfRegistrationEnabled: true }, clock.now());
+        return created;
       });
     },
   };

@@ -107,6 +107,15 @@ export function createGroupService(deps: { repos: Repos; clock: Clock }) {
       return view(tx, await requireGroup(tx, orgId, id));
     },
 
+    /**
+     * Reads the group after taking its row lock, for a change computed from what is read (a
+     * general PATCH): concurrent writers queue behind each other rather than answering 412.
+     */
+    async getGroupForUpdate(tx: RepoSet, orgId: string, id: string): Promise<GroupView> {
+      await tx.groups.lock(orgId, id);
+      return view(tx, await requireGroup(tx, orgId, id));
+    },
+
     /** Renames and/or changes members in one step, bumping the group's version once. */
     async writeUpdate(
       tx: RepoSet,
@@ -116,6 +125,8 @@ export function createGroupService(deps: { repos: Repos; clock: Clock }) {
       ctx: RequestContext,
       expectedVersion?: number,
     ): Promise<GroupView> {
+      // Without If-Match a concurrent change must not become a 412: wait for it instead.
+      await tx.groups.lock(orgId, id);
       const current = await requireGroup(tx, orgId, id);
       assertVersion(current, expectedVersion);
       const now = clock.now();

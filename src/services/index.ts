@@ -11,24 +11,44 @@ import { createFirstRunService } from './first-run-service.ts';
 import { createApplicationService } from './application-service.ts';
 import { createUserService } from './user-service.ts';
 import { createGroupService } from './group-service.ts';
+import { createSessionService } from './session-service.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { createSettingsService } from './settings-service.ts';
+import { createOnboardingService } from './onboarding-service.ts';
+import { createRegistrationService } from './registration-service.ts';
+import { createRecoveryService } from './recovery-service.ts';
+import { createTemporaryPasswordService } from './temporary-password-service.ts';
 
 export interface ServiceDeps {
   repos: Repos;
   hasher: PasswordHasher;
   clock: Clock;
   limiter: AttemptLimiter;
+  /** PUBLIC_URL: the links in mails start with it. */
+  publicUrl?: string;
 }
 
 export function createServices(deps: ServiceDeps) {
   const organizations = createOrganizationService(deps);
+  const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
+  const mailer = createMailer(deps);
+  const onboarding = createOnboardingService({ ...deps, mailer, publicUrl });
+  const passwords = createPasswordService({ ...deps, mailer });
   return {
     organizations,
     signIn: createSignInService(deps),
-    passwords: createPasswordService(deps),
+    passwords,
     firstRun: createFirstRunService({ ...deps, organizations }),
     applications: createApplicationService(deps),
-    users: createUserService(deps),
+    users: createUserService({ ...deps, onboarding }),
     groups: createGroupService(deps),
+    sessions: createSessionService(deps),
+    mailer,
+    settings: createSettingsService(deps),
+    onboarding,
+    registration: createRegistrationService({ ...deps, mailer, publicUrl, onboarding, passwords }),
+    recovery: createRecoveryService({ ...deps, onboarding, passwords }),
+    temporaryPasswords: createTemporaryPasswordService(deps),
   };
 }
 

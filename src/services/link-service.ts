@@ -14,10 +14,11 @@ export interface IssuedLink {
 
 export async function issueLink(
   repos: RepoSet,
-  options: { purpose: LinkPurpose; orgId: string | null; userId: string | null; ttlSeconds: number; now: Date },
+  options: { purpose: LinkPurpose; orgId: string | null; userId: string | null; ttlSeconds: number; now: Date; newUser?: boolean },
 ): Promise<IssuedLink> {
-  // Issuing a new link makes the previous unused one for the same person and purpose useless.
-  await repos.links.revokeUnused(options.purpose, options.userId, options.now);
+  // Issuing a new link makes the previous unused one for the same person and purpose useless
+  // (a user created in this transaction has none).
+  if (!options.newUser) await repos.links.revokeUnused(options.purpose, options.userId, options.now);
   const token = randomToken(32);
   const expiresAt = new Date(options.now.getTime() + options.ttlSeconds * 1000);
   await repos.links.insert({

@@ -13,6 +13,7 @@ import { newId } from '../lib/ids.ts';
 import { generateCookieKeys, generateSigningKey } from '../security/signing-keys.ts';
 import { assertPasswordAcceptable } from './password-policy.ts';
 import { issueLink, type IssuedLink } from './link-service.ts';
+import { ensureBuiltInApplications } from './application-service.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
 export const SET_PASSWORD_LINK_TTL_SECONDS = 24 * 60 * 60;
@@ -71,6 +72,7 @@ export function createOrganizationService(deps: { repos: Repos; hasher: Password
     await tx.organizations.insert(organization);
     await tx.providerKeys.insertSigningKey(organization.id, prepared.signingKey);
     await tx.providerKeys.insertCookieKeys(organization.id, generateCookieKeys());
+    await ensureBuiltInApplications(tx, organization.id, now);
 
     const owner: User = {
       id: newId(),

@@ -89,3 +89,14 @@ describe('password policy', () => {
     });
   });
 });
+
+describe('the organization minimum', () => {
+  it('applies a minimum from 8 to 64 and names it in the message', async () => {
+    const { passwordProblem } = await import('./password-policy.ts');
+    const context = { email: 'ann@acme.test', organizationName: 'Acme', minLength: 20 };
+    expect(passwordProblem('nineteen characters', context)).toBe('Password must be at least 20 characters long');
+    expect(passwordProblem('twenty characters ok', context)).toBeUndefined();
+    // At least 64 allowed, never truncated.
+    expect(passwordProblem('x'.repeat(63) + 'yz', { ...context, minLength: 64 })).toBeUndefined();
+  });
+});

@@ -16,12 +16,15 @@ const COMMON_PASSWORDS = new Set([
 export interface PasswordContext {
   email: string;
   organizationName: string;
+  /** The organization's minimum (8 to 64); MIN_PASSWORD_LENGTH when not given. */
+  minLength?: number;
 }
 
 /** Returns the first rule the password breaks, or undefined when it is acceptable. */
 export function passwordProblem(password: string, context: PasswordContext): string | undefined {
   const length = [...password].length;
-  if (length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
+  const minLength = context.minLength ?? MIN_PASSWORD_LENGTH;
+  if (length < minLength) return `Password must be at least ${minLength} characters long`;
   if (length > MAX_PASSWORD_LENGTH) return `Password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
   const lowered = password.toLowerCase();
   if (COMMON_PASSWORDS.has(lowered)) return 'Password is too common; choose one that is harder to guess';

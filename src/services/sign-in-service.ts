@@ -18,7 +18,11 @@ export type SignInResult =
   /** The password was right but the account may not sign in (pending, locked, disabled). */
   | { outcome: 'account_unavailable'; state: User['accountState'] }
   /** Too many recent failures for this email or from this address; said alike for every email. */
-  | { outcome: 'throttled'; retryAfterSeconds: number };
+  | { outcome: 'throttled'; retryAfterSeconds: number }
+  /** A valid temporary password: the only way on is to change it (no code before that). */
+  | { outcome: 'password_change_required'; user: User }
+  /** A temporary password past its expiry: an administrator must set a new one. */
+  | { outcome: 'temporary_password_expired' };
 
 /** Failed sign-ins allowed per account (email) and per client address before a pause. */
 export const SIGN_IN_LIMITS: { account: AttemptRule; address: AttemptRule } = {
@@ -83,6 +87,11 @@ export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher
         await repos.credentials.setPassword(orgId, user.id, upgraded, { isTemporary: credential.isTemporary, expiresAt: credential.expiresAt, now });
       }
       await limiter.reset(accountKey);
+      if (credential.isTemporary) {
+        const expired = credential.expiresAt !== null && credential.expiresAt.getTime() <= now.getTime();
+        await repos.audit.record({ ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }), orgId, occurredAt: now, action: expired ? 'sign_in.temporary_password_expired' : 'sign_in.password_change_required', targetType: 'user', targetId: user.id });
+        return expired ? { outcome: 'temporary_password_expired' } : { outcome: 'password_change_required', user };
+      }
       await repos.audit.record({ ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }), orgId, occurredAt: now, action: 'sign_in.succeeded', targetType: 'user', targetId: user.id });
       return { outcome: 'success', user };
     },

@@ -13,7 +13,7 @@ import { AppError } from '../errors.ts';
 import { canonicalEmail, isValidEmail } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
 import { assertPasswordAcceptable } from './password-policy.ts';
-import { issueLink } from './link-service.ts';
+import type { InvitationDelivery, InvitationLink, OnboardingService } from './onboarding-service.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
 export const INVITATION_LINK_TTL_SECONDS = 24 * 60 * 60;
@@ -37,6 +37,8 @@ export interface NewUserInput extends Partial<UserAttributes> {
   password?: string;
   /** Invite the user to set their own password instead (pending until they do). */
   askPassword?: boolean;
+  /** With askPassword: mail the invitation (default), or only return its link ("offline"). */
+  invitationDelivery?: InvitationDelivery;
   groupIds?: string[];
 }
 
@@ -57,6 +59,8 @@ export interface UserView {
   user: User;
   emails: UserEmail[];
   groups: Group[];
+  /** On create with askPassword: the invitation's link and how it is delivered. */
+  invitation?: InvitationLink;
 }
 
 function invalid(message: string, field: string): AppError {
@@ -70,9 +74,12 @@ function cleanText(value: string | null | undefined, field: string): string | nu
   return trimmed === '' ? null : trimmed;
 }
 
+// Control characters are never part of an address (and U+0000 cannot be stored in PostgreSQL).
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 export function canonicalUserName(input: string): string {
   const userName = canonicalEmail(input);
-  if (!isValidEmail(userName)) {
+  if (!isValidEmail(userName) || CONTROL_CHARACTER.test(userName)) {
     throw new AppError('user.invalid_email', `userName must be an email address (got "${input.trim()}")`, { details: { field: 'userName' } });
   }
   return userName;
@@ -81,7 +88,7 @@ export function canonicalUserName(input: string): string {
 function cleanEmails(emails: UserEmail[] | undefined): UserEmail[] {
   return (emails ?? []).map((email) => {
     const value = canonicalEmail(email.value ?? '');
-    if (!isValidEmail(value)) throw invalid(`emails: "${email.value}" is not an email address`, 'emails');
+    if (!isValidEmail(value) || CONTROL_CHARACTER.test(value)) throw invalid(`emails: "${email.value}" is not an email address`, 'emails');
     return { value, type: cleanText(email.type, 'emails.type'), primary: email.primary === true };
   });
 }
@@ -120,12 +127,12 @@ function auditView(user: User) {
   };
 }
 
-export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock }) {
-  const { repos, hasher, clock } = deps;
+export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock; onboarding: OnboardingService }) {
+  const { repos, hasher, clock, onboarding } = deps;
 
   async function hashIfGiven(password: string | undefined, userName: string, organization: Organization): Promise<string | undefined> {
     if (password === undefined) return undefined;
-    assertPasswordAcceptable(password, { email: userName, organizationName: organization.displayName });
+    assertPasswordAcceptable(password, { email: userName, organizationName: organization.displayName, minLength: await onboarding.passwordMinLength(organization.id) });
     return hasher.hash(password);
   }
 
@@ -184,14 +191,15 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         modifiedAt: now,
         version: 1,
       };
+      // An unverified self-registration holding the address gives way to the administrator's account.
+      await onboarding.releaseUnverifiedRegistration(tx, organization, user.userName, ctx);
       await tx.users.insert(user);
       if (attributes.emails.length > 0) await tx.users.replaceEmails(organization.id, user, attributes.emails);
       if (prepared.passwordHash) {
-        await tx.credentials.setPassword(organization.id, user.id, prepared.passwordHash, { isTemporary: false, expiresAt: null, now });
+        // An administrator's password is temporary when the organization says so (the default).
+        await tx.credentials.setPassword(organization.id, user.id, prepared.passwordHash, { ...(await onboarding.initialPassword(tx, organization.id, now)), now });
       }
-      if (input.askPassword) {
-        await issueLink(tx, { purpose: 'set_password', orgId: organization.id, userId: user.id, ttlSeconds: INVITATION_LINK_TTL_SECONDS, now });
-      }
+      const invitation = input.askPassword ? await onboarding.startInvitation(tx, organization, user, input.invitationDelivery ?? 'email', false, { newUser: true }) : undefined;
       if (input.groupIds && input.groupIds.length > 0) {
         await requireGroups(tx, organization.id, input.groupIds);
         for (const groupId of new Set(input.groupIds)) await tx.groups.addMembers(organization.id, groupId, [user.id], now);
@@ -203,9 +211,9 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         action: input.askPassword ? 'user.invited' : 'user.created',
         targetType: 'user',
         targetId: user.id,
-        after: { ...auditView(user), groupIds: input.groupIds ?? [] },
+        after: { ...auditView(user), groupIds: input.groupIds ?? [], ...(invitation && { delivery: invitation.delivery, mailId: invitation.mailId }) },
       });
-      return view(tx, user);
+      return { ...(await view(tx, user)), ...(invitation && { invitation }) };
     },
 
     async createUser(organization: Organization, input: NewUserInput, ctx: RequestContext): Promise<UserView> {
@@ -294,7 +302,12 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       assertVersion(current, expectedVersion);
       if (current.adminRole === 'owner') throw new AppError('auth.forbidden', "The organization's owner cannot be deleted");
       await tx.oidcPayloads.revokeByAccountId(orgId, id);
-      await tx.users.delete(orgId, id);
+      // A concurrent request may have deleted or changed the user since it was read: the
+      // delete itself decides (one 204, then 404s; If-Match still holds at the moment of deletion).
+      if (!(await tx.users.delete(orgId, id, expectedVersion))) {
+        if (await tx.users.findById(orgId, id)) throw new AppError('user.version_mismatch', 'The user has changed; fetch it again');
+        throw new AppError('user.not_found', `No user with id "${id}"`);
+      }
       await tx.audit.record({
         ...auditFields(ctx),
         orgId,

@@ -13,6 +13,10 @@ function newApplication(orgId: string, overrides: Partial<NewApplication> = {}):
     redirectUris: ['https://shop.example/callback', 'https://shop.example/cb?x=1&y=2'],
     postLogoutRedirectUris: ['https://shop.example/'],
     scopes: ['openid', 'profile', 'email'],
+    description: 'The shop',
+    builtIn: null,
+    accessRestricted: false,
+    allowedGroupIds: [],
     createdAt: T0,
     updatedAt: at(99),
     ...overrides,
@@ -59,7 +63,10 @@ describe('application repository', () => {
     for (const view of [found, ...listed]) {
       expect(view).toBeDefined();
       expect(Object.keys(view!).sort()).toEqual(
-        ['id', 'orgId', 'name', 'type', 'hasSecret', 'redirectUris', 'postLogoutRedirectUris', 'scopes', 'createdAt', 'updatedAt'].sort(),
+        [
+          'id', 'orgId', 'name', 'description', 'type', 'builtIn', 'hasSecret', 'redirectUris', 'postLogoutRedirectUris', 'scopes',
+          'accessRestricted', 'allowedGroupIds', 'createdAt', 'updatedAt',
+        ].sort(),
       );
       expect(JSON.stringify(view)).not.toContain(secretHash);
     }

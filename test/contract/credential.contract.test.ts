@@ -84,7 +84,7 @@ describe('credential repository', () => {
   describe('client secrets', () => {
     it('returns the stored secret hash of a confidential client, null for a public one, undefined for an unknown id', async () => {
       const org = await insertOrganization(ctx.repos);
-      const base = { orgId: org.id, redirectUris: ['https://app.example/cb'], postLogoutRedirectUris: [], scopes: ['openid'], createdAt: T0, updatedAt: T0 };
+      const base = { orgId: org.id, redirectUris: ['https://app.example/cb'], postLogoutRedirectUris: [], scopes: ['openid'], description: null, builtIn: null, accessRestricted: false, allowedGroupIds: [], createdAt: T0, updatedAt: T0 };
       const confidential = { ...base, id: newId(), name: 'Web', type: 'web' as const, clientSecretHash: 'a'.repeat(64) };
       const publicClient = { ...base, id: newId(), name: 'SPA', type: 'spa' as const, clientSecretHash: null };
       await ctx.repos.applications.insert(confidential);

@@ -17,9 +17,12 @@ interface Cookie {
 export class TestBrowser {
   private readonly cookies = new Map<string, Cookie>();
   private readonly origin: string;
+  private readonly stopAt: (url: URL) => boolean;
 
-  constructor(baseUrl: string) {
+  /** `stopAt` marks same-origin URLs to stop before, such as a built-in app's callback. */
+  constructor(baseUrl: string, options: { stopAt?: (url: URL) => boolean } = {}) {
     this.origin = new URL(baseUrl).origin;
+    this.stopAt = options.stopAt ?? ((url) => /\/(console|myaccount)\/callback$/.test(url.pathname));
   }
 
   private cookieHeader(url: URL): string {
@@ -61,7 +64,7 @@ export class TestBrowser {
     let response = await this.request(url, init);
     for (let hops = 0; response.location && hops < 10; hops += 1) {
       const next = new URL(response.location, response.url);
-      if (next.origin !== this.origin) return response;
+      if (next.origin !== this.origin || this.stopAt(next)) return response;
       response = await this.request(next.href);
     }
     return response;

@@ -8,7 +8,10 @@ import { openSystem, type System } from '../../src/system.ts';
 import { buildApp } from '../../src/app.ts';
 import { createPasswordHasher, type PasswordHasher } from '../../src/security/password-hasher.ts';
 import type { Clock } from '../../src/lib/clock.ts';
+import type { DispatcherOptions } from '../../src/mail/index.ts';
 import { SYSTEM_CONTEXT } from '../../src/services/request-context.ts';
+import type { Organization } from '../../src/repos/organization-repo.ts';
+import type { NewUserInput } from '../../src/services/user-service.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const TEST_ARGON2 = { memory: 1024, passes: 1, parallelism: 1 };
@@ -23,13 +26,20 @@ export interface TestSystemOptions {
   clock?: Clock;
   hasher?: PasswordHasher;
   env?: Record<string, string>;
+  /** Outbox dispatcher timing (short backoffs for retry tests). */
+  mail?: DispatcherOptions;
 }
 
 export async function createTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const database = await createTestDatabase();
   const config: Config = loadConfig({ PUBLIC_URL: options.publicUrl ?? 'http://localhost:3000', LOG_LEVEL: 'silent', ...options.env });
-  const system = await openSystem(config, { db: database.db, clock: options.clock, hasher: options.hasher ?? createPasswordHasher(TEST_ARGON2), migrate: false });
-  return { ...system, database, close: () => database.drop() };
+  const system = await openSystem(config, { db: database.db, clock: options.clock, hasher: options.hasher ?? createPasswordHasher(TEST_ARGON2), migrate: false, mail: options.mail });
+  const close = async () => {
+    await system.mail.stop();
+    await system.mail.transport.close();
+    await database.drop();
+  };
+  return { ...system, database, close };
 }
 
 /** An organization with an active owner who has a password. */
@@ -86,4 +96,15 @@ export function countingHasher() {
     needsRehash: (phc) => inner.needsRehash(phc),
   };
   return { hasher, counts };
+}
+
+/**
+ * An established, active customer with a password of their own (not a temporary one an
+ * administrator set), for tests that are about something other than onboarding.
+ */
+export async function createCustomer(system: System, organization: Organization, userName: string, password: string, extra: Partial<NewUserInput> = {}) {
+  const view = await system.services.users.createUser(organization, { userName, password, ...extra }, SYSTEM_CONTEXT);
+  const credential = await system.repos.credentials.findPassword(organization.id, view.user.id);
+  await system.repos.credentials.setPassword(organization.id, view.user.id, credential!.passwordHash, { isTemporary: false, expiresAt: null, now: new Date() });
+  return view.user;
 }

@@ -89,7 +89,13 @@ export function serviceProviderConfig(base: string) {
   };
 }
 
-export async function discoveryRoutes(app: FastifyInstance, { publicUrl }: { publicUrl: string }) {
+export async function discoveryRoutes(app: FastifyInstance, { publicUrl, organizationExists }: { publicUrl: string; organizationExists: (handle: string) => Promise<boolean> }) {
+  // Discovery needs no token, but it describes an organization's API: none, no API.
+  app.addHook('onRequest', async (request) => {
+    const handle = (request.params as { org?: string }).org ?? '';
+    if (!(await organizationExists(handle))) throw new ScimError(404, `No organization "${handle}"`);
+  });
+
   app.get<{ Params: { org: string } }>('/ServiceProviderConfig', async (request) => serviceProviderConfig(scimBase(publicUrl, request.params.org)));
 
   app.get<{ Params: { org: string } }>('/ResourceTypes', async (request) => listResponse(resourceTypes(scimBase(publicUrl, request.params.org))));

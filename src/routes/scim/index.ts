@@ -32,10 +32,32 @@ function fromFastifyError(error: FastifyError): ScimError | undefined {
   return undefined;
 }
 
+/** Whether a parsed request value holds U+0000 anywhere (walked without recursion: bodies may nest deeply). */
+function containsNul(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
+}
+
 export async function scimRoutes(app: FastifyInstance, { system }: { system: System }) {
   const publicUrl = system.config.publicUrl;
 
   // The SCIM media type is JSON; parse it with Fastify's own (prototype-poisoning-safe) parser.
+  // Only JSON is read here: Fastify's built-in text/plain parser would turn other bodies into
+  // strings that then fail as invalid SCIM instead of as an unsupported media type (415).
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/scim+json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, app.getDefaultJsonParser('error', 'error'));
 
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -60,13 +82,18 @@ export async function scimRoutes(app: FastifyInstance, { system }: { system: Sys
     reply.code(404).type(SCIM_CONTENT_TYPE).send(new ScimError(404, `No SCIM endpoint ${request.method} ${request.url.split('?')[0]}`).toJSON()),
   );
 
-  await app.register(discoveryRoutes, { publicUrl });
+  await app.register(discoveryRoutes, { publicUrl, organizationExists: async (handle) => (await system.providers.get(handle)) !== undefined });
 
   // Everything else needs a token of this organization.
   await app.register(async (secured) => {
     secured.addHook('preHandler', async (request) => {
       const handle = (request.params as { org?: string }).org ?? '';
       const principal = await authenticate(system, request, handle);
+      // No SCIM value needs U+0000, and PostgreSQL text cannot store it: refuse it at the edge
+      // (ids, query parameters, bodies) rather than fail in the database with a 500.
+      if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
+        throw new ScimError(400, 'Values cannot contain the character U+0000', 'invalidValue');
+      }
       const organization = (await system.providers.get(handle))!.organization;
       request.scim = { organization, principal, locations: scimLocations(publicUrl, organization.handle) };
     });

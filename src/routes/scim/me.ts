@@ -31,9 +31,15 @@ export async function meRoutes(app: FastifyInstance, { system }: { system: Syste
   async function save(request: FastifyRequest, current: UserView, representation: unknown, currentPassword: unknown) {
     const { organization, locations } = scimState(request);
     const input = toReplaceInput(readScimUser(representation, { mode: 'replace', id: current.user.id }));
+    // What identifies or governs the account stays as the organization set it: provisioning
+    // clients match users on externalId, emails and the enterprise attributes, and the
+    // account's state and verification are the administrators' to change.
     input.active = true;
     input.locked = false;
     input.emailVerified = current.user.emailVerified;
+    input.externalId = current.user.externalId ?? null;
+    input.enterprise = current.user.enterprise ?? null;
+    input.emails = current.emails;
     if (input.password !== undefined) {
       if (typeof currentPassword !== 'string' || currentPassword === '') throw invalidValue('To change your password, also send currentPassword');
       if (!(await users.verifyPassword(organization.id, current.user.id, currentPassword))) throw invalidValue('The current password is incorrect');

@@ -143,7 +143,7 @@ export async function patchGroup(c: OperationContext, id: string, body: unknown,
   const fast = membershipChangeOf(operations);
   const view = await inTransaction(c, tx, async (t) => {
     if (fast) return groups.writeUpdate(t, c.organization.id, id, { members: fast }, c.ctx, expectedVersion);
-    const current = await groups.getGroupIn(t, c.organization.id, id);
+    const current = await groups.getGroupForUpdate(t, c.organization.id, id);
     const patched = applyPatch(toScimGroup(current, c.locations, { members: true }), body, GROUP_RESOURCE);
     const input = readScimGroup(patched, { mode: 'replace', id });
     const before = new Set(current.members.map((m) => m.userId));

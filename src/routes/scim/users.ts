@@ -38,14 +38,15 @@ function sortValue(user: User, column: UserSortColumn): string | Date | null {
       return user.modifiedAt;
     case 'user_name':
       return user.userName;
+    // The raw value (null for none): the repository derives the sort key from it in SQL.
     case 'family_name':
-      return user.familyName ?? '';
+      return user.familyName ?? null;
     case 'given_name':
-      return user.givenName ?? '';
+      return user.givenName ?? null;
     case 'display_name':
-      return user.displayName ?? '';
+      return user.displayName || [user.givenName, user.familyName].filter(Boolean).join(' ') || null;
     case 'external_id':
-      return user.externalId ?? '';
+      return user.externalId ?? null;
     case 'id':
       return user.id;
   }

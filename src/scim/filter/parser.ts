@@ -375,6 +375,8 @@ function readString(input: string, start: number, fail: Fail): [string, number] 
       if (escape === 'u') {
         const digits = input.slice(i + 2, i + 6);
         if (!/^[0-9A-Fa-f]{4}$/.test(digits)) fail(`invalid \\u escape in string ${atPos(i)}: expected 4 hex digits`);
+        // No stored value can contain U+0000 (PostgreSQL text cannot hold it).
+        if (parseInt(digits, 16) === 0) fail(`\\u0000 ${atPos(i)} is not allowed in a string`);
         parts.push(String.fromCharCode(parseInt(digits, 16)));
         i += 6;
       } else {

@@ -26,6 +26,10 @@ const resourceType = (name: string) => ({
 });
 
 const ACCOUNT_STATES = new Set(['pending', 'active', 'locked', 'disabled']);
+
+// displayName as a user resource shows it (user-resource.ts): the stored one, else the given and
+// family names joined. The user repository sorts by the same expression.
+const SHOWN_DISPLAY_NAME = sql`coalesce(users.display_name, nullif(trim(coalesce(users.given_name, '') || ' ' || coalesce(users.family_name, '')), ''))`;
 const wso2 = WSO2_USER_SCHEMA.toLowerCase();
 
 export const userFilterSchema: FilterSchema = {
@@ -35,7 +39,7 @@ export const userFilterSchema: FilterSchema = {
     id: col('users.id', 'string', { caseExact: true }),
     externalid: col('users.external_id', 'string', { caseExact: true }),
     username: col('users.user_name', 'string', { storedLowerCase: true }),
-    displayname: col('users.display_name'),
+    displayname: { kind: 'column', column: SHOWN_DISPLAY_NAME, type: 'string' },
     'name.familyname': col('users.family_name'),
     'name.givenname': col('users.given_name'),
     active: {

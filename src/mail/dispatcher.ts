@@ -1,0 +1,161 @@
+// Sends the outbox. Each round claims a batch of due mails with a lease, sends them, and
+// records each outcome under the lease: sent, retried later with exponential backoff, or
+// failed for good with the reason. Any number of dispatchers (instances) may run on one
+// database: a claimed row is invisible to the others until its lease runs out, which is also
+// how a mail whose sender crashed after claiming it gets sent after all.
+
+import crypto from 'node:crypto';
+import type { Repos } from '../repos/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { ClaimedMail } from '../repos/outbox-repo.ts';
+import type { MailLog, MailTransport } from './transport.ts';
+
+export interface DispatcherOptions {
+  /** How long a claim holds a mail; longer than one SMTP send can take. */
+  leaseMs?: number;
+  batchSize?: number;
+  /** Pause between rounds when there was nothing to send. */
+  idleMs?: number;
+  /** First retry delay; each further one doubles, up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Attempts before a mail is marked failed. */
+  maxAttempts?: number;
+  /** Mails sent at once within a round. */
+  concurrency?: number;
+}
+
+export const DISPATCHER_DEFAULTS: Required<DispatcherOptions> = {
+  leaseMs: 60_000,
+  batchSize: 20,
+  idleMs: 1_000,
+  backoffMs: 30_000,
+  maxBackoffMs: 60 * 60 * 1000,
+  maxAttempts: 8,
+  concurrency: 4,
+};
+
+export interface MailDispatcher {
+  readonly transport: MailTransport;
+  /** Claims and sends one batch; the number of mails whose outcome was recorded. */
+  runOnce(): Promise<number>;
+  /** Sends until nothing is due (tests, benchmarks). */
+  drain(): Promise<number>;
+  start(log?: MailLog): void;
+  stop(): Promise<void>;
+}
+
+/** The delay before attempt `attempts + 1`, after `attempts` failed ones. */
+export function backoffDelay(attempts: number, options: Pick<Required<DispatcherOptions>, 'backoffMs' | 'maxBackoffMs'>): number {
+  return Math.min(options.maxBackoffMs, options.backoffMs * 2 ** Math.max(0, attempts - 1));
+}
+
+function reasonOf(error: unknown): string {
+  const e = error as { responseCode?: number; code?: string; message?: string };
+  const parts = [e.code, e.responseCode && String(e.responseCode), e.message ?? String(error)].filter(Boolean);
+  return parts.join(' ').slice(0, 500);
+}
+
+export function createMailDispatcher(deps: { repos: Repos; clock: Clock; transport: MailTransport; options?: DispatcherOptions; log?: MailLog }): MailDispatcher {
+  const { repos, clock, transport } = deps;
+  const options = { ...DISPATCHER_DEFAULTS, ...deps.options };
+  let log = deps.log;
+  let running = false;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+
+  async function deliver(mail: ClaimedMail): Promise<void> {
+    try {
+      await transport.send({ id: mail.id, senderName: mail.senderName, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html });
+    } catch (error) {
+      const reason = reasonOf(error);
+      const now = clock.now();
+      const final = mail.attempts >= options.maxAttempts;
+      await repos.transaction(async (tx) => {
+        const recorded = final
+          ? await tx.outbox.markFailed(mail.id, mail.leaseToken, reason, now)
+          : await tx.outbox.scheduleRetry(mail.id, mail.leaseToken, reason, new Date(now.getTime() + backoffDelay(mail.attempts, options)), now);
+        if (recorded && final) {
+          await tx.audit.record({
+            orgId: mail.orgId,
+            occurredAt: now,
+            actorType: 'system',
+            action: 'mail.failed',
+            targetType: 'mail',
+            targetId: mail.id,
+            after: { purpose: mail.purpose, userId: mail.userId, attempts: mail.attempts, reason },
+          });
+        }
+      });
+      log?.warn({ mailId: mail.id, purpose: mail.purpose, attempts: mail.attempts, final, reason }, final ? 'mail failed' : 'mail deferred');
+      return;
+    }
+    const now = clock.now();
+    await repos.transaction(async (tx) => {
+      if (await tx.outbox.markSent(mail.id, mail.leaseToken, now)) {
+        await tx.audit.record({
+          orgId: mail.orgId,
+          occurredAt: now,
+          actorType: 'system',
+          action: 'mail.sent',
+          targetType: 'mail',
+          targetId: mail.id,
+          after: { purpose: mail.purpose, userId: mail.userId, attempts: mail.attempts },
+        });
+      }
+    });
+  }
+
+  async function runOnce(): Promise<number> {
+    const now = clock.now();
+    const claimed = await repos.outbox.claimDue(now, new Date(now.getTime() + options.leaseMs), crypto.randomUUID(), options.batchSize);
+    for (let i = 0; i < claimed.length; i += options.concurrency) {
+      await Promise.all(claimed.slice(i, i + options.concurrency).map(deliver));
+    }
+    return claimed.length;
+  }
+
+  return {
+    transport,
+    runOnce,
+    async drain() {
+      let total = 0;
+      for (;;) {
+        const sent = await runOnce();
+        if (sent === 0) return total;
+        total += sent;
+      }
+    },
+    start(startLog) {
+      if (running) return;
+      log = startLog ?? log;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          let count = 0;
+          try {
+            count = await runOnce();
+          } catch (error) {
+            log?.warn({ err: error }, 'mail dispatch round failed');
+          }
+          if (count === 0 && running) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, options.idleMs);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            wake = undefined;
+          }
+        }
+      })();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      loop = undefined;
+    },
+  };
+}

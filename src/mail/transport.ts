@@ -1,0 +1,106 @@
+// Where the dispatcher hands mails: an SMTP server (SMTP_URL, through nodemailer), or, in
+// development, the database's mailbox readable at /dev/mailbox.
+
+import nodemailer from 'nodemailer';
+import type { Repos } from '../repos/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { newId } from '../lib/ids.ts';
+import { headerText } from './templates.ts';
+
+export interface OutgoingMail {
+  /** The outbox row's id: also the Message-ID, so a receiver can recognise a repeat. */
+  id: string;
+  senderName: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'development';
+  send(mail: OutgoingMail): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MailLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/** The From address: no-reply at PUBLIC_URL's host, named after the organization. */
+export function senderAddress(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  return `no-reply@${host.includes('.') ? host : `${host}.localdomain`}`;
+}
+
+export function messageId(id: string, publicUrl: string): string {
+  return `<${id}@${new URL(publicUrl).hostname || 'tessera'}>`;
+}
+
+export function createSmtpTransport(smtpUrl: string, publicUrl: string): MailTransport {
+  const from = senderAddress(publicUrl);
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: 4,
+    // Fail fast when the server is down: the outbox retries later.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  } as never);
+  return {
+    kind: 'smtp',
+    async send(mail) {
+      await transporter.sendMail({
+        from: { name: headerText(mail.senderName), address: from },
+        to: mail.to,
+        subject: headerText(mail.subject),
+        text: mail.text,
+        html: mail.html,
+        messageId: messageId(mail.id, publicUrl),
+        // Nothing from a value may become a header; nodemailer encodes, this refuses outright.
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      });
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
+
+const LINK = /https?:\/\/[^\s<>"']+/g;
+
+export function linksIn(text: string): string[] {
+  return [...new Set(text.match(LINK) ?? [])];
+}
+
+/**
+ * Development only (no SMTP_URL, not production): mails are kept in the database for
+ * /dev/mailbox, and each mail's links are logged so a newcomer can finish a flow from the
+ * terminal. This is the one place a link is logged, which is why it never runs in production.
+ */
+export function createDevMailboxTransport(repos: Repos, clock: Clock, publicUrl: string, getLog: () => MailLog | undefined): MailTransport {
+  const from = senderAddress(publicUrl);
+  return {
+    kind: 'development',
+    async send(mail) {
+      await repos.outbox.deliverToDevMailbox({
+        id: newId(),
+        outboxId: mail.id,
+        recipient: mail.to,
+        sender: `${headerText(mail.senderName)} <${from}>`,
+        subject: headerText(mail.subject),
+        text: mail.text,
+        html: mail.html,
+        receivedAt: clock.now(),
+      });
+      getLog()?.info(
+        { to: mail.to, subject: headerText(mail.subject), links: linksIn(mail.text), mailbox: `${publicUrl}/dev/mailbox` },
+        'development mail delivered to /dev/mailbox (SMTP_URL is not set)',
+      );
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,174 @@
+// /t/{org}/api/server/v1/applications: register, read, change and delete the organization's
+// applications; rotate a confidential client's secret; choose the groups allowed to use one.
+
+import type { FastifyInstance } from 'fastify';
+import type { System } from '../../system.ts';
+import type { Application } from '../../repos/application-repo.ts';
+import { authorized } from './principal.ts';
+
+const uriList = { type: 'array', items: { type: 'string', maxLength: 2048 }, maxItems: 50 } as const;
+const idList = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 200 } as const;
+
+const applicationSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    clientId: { type: 'string', description: 'The OAuth client_id (same as id)' },
+    name: { type: 'string' },
+    description: { type: ['string', 'null'] },
+    type: { type: 'string', enum: ['spa', 'web', 'm2m'] },
+    builtIn: { type: ['string', 'null'], enum: ['console', 'myaccount', null] },
+    hasSecret: { type: 'boolean' },
+    redirectUris: { type: 'array', items: { type: 'string' } },
+    postLogoutRedirectUris: { type: 'array', items: { type: 'string' } },
+    scopes: { type: 'array', items: { type: 'string' } },
+    accessRestricted: { type: 'boolean', description: 'Only members of allowedGroupIds may sign in' },
+    allowedGroupIds: { type: 'array', items: { type: 'string' } },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'clientId', 'name', 'type', 'hasSecret', 'redirectUris', 'postLogoutRedirectUris', 'scopes', 'accessRestricted', 'allowedGroupIds'],
+} as const;
+
+const withSecret = {
+  type: 'object',
+  properties: { ...applicationSchema.properties, clientSecret: { type: 'string', description: 'Shown once; store it now' } },
+} as const;
+
+const errorSchema = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true }, requestId: { type: 'string' } },
+} as const;
+
+const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema } as const;
+const idParams = { type: 'object', properties: { org: { type: 'string' }, id: { type: 'string' } }, required: ['org', 'id'] } as const;
+
+function present(app: Application) {
+  return { ...app, clientId: app.id, createdAt: app.createdAt.toISOString(), updatedAt: app.updatedAt.toISOString() };
+}
+
+interface CreateBody {
+  name: string;
+  type: string;
+  description?: string | null;
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+  scopes?: string[];
+  allowedGroupIds?: string[];
+  accessRestricted?: boolean;
+}
+
+export async function applicationRoutes(app: FastifyInstance, { system }: { system: System }) {
+  const service = system.services.applications;
+  const tags = ['Applications'];
+
+  app.get(
+    '/server/v1/applications',
+    { schema: { tags, summary: 'List applications', response: { 200: { type: 'object', properties: { applications: { type: 'array', items: applicationSchema } } }, ...errors } } },
+    async (request) => {
+      const { organization } = authorized(request, 'internal_application_mgt_view');
+      return { applications: (await service.listApplications(organization.id)).map(present) };
+    },
+  );
+
+  app.post<{ Body: CreateBody }>(
+    '/server/v1/applications',
+    {
+      schema: {
+        tags,
+        summary: 'Register an application',
+        description: 'spa: public client with PKCE; web: confidential client with a secret; m2m: client credentials with API scopes.',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'type'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100 },
+            type: { type: 'string', enum: ['spa', 'web', 'm2m'] },
+            description: { type: ['string', 'null'], maxLength: 500 },
+            redirectUris: uriList,
+            postLogoutRedirectUris: uriList,
+            scopes: { type: 'array', items: { type: 'string' }, maxItems: 50 },
+            allowedGroupIds: idList,
+            accessRestricted: { type: 'boolean' },
+          },
+        },
+        response: { 201: withSecret, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { organization, ctx } = authorized(request, 'internal_application_mgt_create');
+      const { application, clientSecret } = await service.createApplication(organization.id, request.body, ctx);
+      reply.header('location', `${system.config.publicUrl}/t/${organization.handle}/api/server/v1/applications/${application.id}`);
+      return reply.code(201).send({ ...present(application), ...(clientSecret && { clientSecret }) });
+    },
+  );
+
+  app.get<{ Params: { org: string; id: string } }>(
+    '/server/v1/applications/:id',
+    { schema: { tags, summary: 'Read an application', params: idParams, response: { 200: applicationSchema, ...errors } } },
+    async (request) => {
+      const { organization } = authorized(request, 'internal_application_mgt_view');
+      return present(await service.getApplication(organization.id, request.params.id));
+    },
+  );
+
+  app.patch<{ Params: { org: string; id: string }; Body: Omit<CreateBody, 'type' | 'name'> & { name?: string } }>(
+    '/server/v1/applications/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change an application',
+        description: 'Only the fields sent change. Sending allowedGroupIds restricts the application to those groups (an empty list lifts the restriction unless accessRestricted is true).',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100 },
+            description: { type: ['string', 'null'], maxLength: 500 },
+            redirectUris: uriList,
+            postLogoutRedirectUris: uriList,
+            scopes: { type: 'array', items: { type: 'string' }, maxItems: 50 },
+            allowedGroupIds: idList,
+            accessRestricted: { type: 'boolean' },
+          },
+        },
+        response: { 200: applicationSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { organization, ctx } = authorized(request, 'internal_application_mgt_update');
+      return present(await service.updateApplication(organization.id, request.params.id, request.body, ctx));
+    },
+  );
+
+  app.post<{ Params: { org: string; id: string } }>(
+    '/server/v1/applications/:id/secret',
+    {
+      schema: {
+        tags,
+        summary: "Rotate a confidential application's client secret",
+        description: 'The old secret stops working at once and tokens issued to the application are revoked.',
+        params: idParams,
+        response: { 200: withSecret, ...errors },
+      },
+    },
+    async (request) => {
+      const { organization, ctx } = authorized(request, 'internal_application_mgt_update');
+      const { application, clientSecret } = await service.rotateSecret(organization.id, request.params.id, ctx);
+      return { ...present(application), clientSecret };
+    },
+  );
+
+  app.delete<{ Params: { org: string; id: string } }>(
+    '/server/v1/applications/:id',
+    { schema: { tags, summary: 'Delete an application and revoke its tokens', params: idParams, response: { 204: { type: 'null' }, ...errors } } },
+    async (request, reply) => {
+      const { organization, ctx } = authorized(request, 'internal_application_mgt_delete');
+      await service.deleteApplication(organization.id, request.params.id, ctx);
+      return reply.code(204).send();
+    },
+  );
+}

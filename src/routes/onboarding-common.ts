@@ -1,0 +1,55 @@
+// Pieces the hosted onboarding routes share: the organization (with its form key for CSRF
+// tokens) or a 404 page, the "link not usable" page with its "send me a new link" form, and
+// the throttled answer.
+
+import type { FastifyReply } from 'fastify';
+import type { System } from '../system.ts';
+import type { ProviderEntry } from '../oidc/provider-registry.ts';
+import type { Organization } from '../repos/organization-repo.ts';
+import { formToken } from '../web/form-token.ts';
+import { sendPage } from '../web/reply.ts';
+import { messagePage } from '../web/pages/message-page.ts';
+import { linkProblemPage } from '../web/pages/onboarding-pages.ts';
+import { onboardingPaths } from '../lib/onboarding-paths.ts';
+
+/** What each public form's CSRF token is bound to (with the organization's form key). */
+export const FORM_SUBJECTS = { register: 'register', forgotPassword: 'forgot-password', renewLink: 'renew-link' } as const;
+
+export async function organizationEntry(system: System, handle: string, reply: FastifyReply): Promise<ProviderEntry | undefined> {
+  const entry = await system.providers.get(handle);
+  if (!entry) sendPage(reply, 404, messagePage({ title: 'Not found', message: 'There is no organization at this address.', tone: 'error' }));
+  return entry;
+}
+
+export function sendLinkProblem(reply: FastifyReply, entry: ProviderEntry, message: string, extra: { status?: number; notice?: string; error?: string } = {}) {
+  return sendPage(
+    reply,
+    extra.status ?? 410,
+    linkProblemPage({
+      message,
+      action: onboardingPaths.renewLink(entry.organization.handle),
+      csrf: formToken(entry.formKey, FORM_SUBJECTS.renewLink),
+      notice: extra.notice,
+      error: extra.error,
+    }),
+  );
+}
+
+export function sendThrottled(reply: FastifyReply, retryAfterSeconds: number) {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  reply.header('retry-after', String(retryAfterSeconds));
+  return sendPage(
+    reply,
+    429,
+    messagePage({ title: 'Too many requests', message: `Too many requests. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, tone: 'error' }),
+  );
+}
+
+/** The links under the sign-in form: forgot password always, sign-up when offered. */
+export async function signInLinks(system: System, organization: Organization): Promise<{ forgotPassword: string; register?: string }> {
+  const enabled = await system.services.registration.isEnabled(organization.id);
+  return {
+    forgotPassword: onboardingPaths.forgotPassword(organization.handle),
+    ...(enabled && { register: onboardingPaths.register(organization.handle) }),
+  };
+}

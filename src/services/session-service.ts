@@ -1,0 +1,60 @@
+// A user's sign-in sessions at the organization's provider: listed for My Account, and ended
+// one at a time (with every grant, and so every token, that the session handed out).
+
+import type { Repos } from '../repos/index.ts';
+import type { Clock } from '../lib/clock.ts';
+import { AppError } from '../errors.ts';
+import { auditFields, type RequestContext } from './request-context.ts';
+
+export interface SessionSummary {
+  id: string;
+  signedInAt: Date | null;
+  expiresAt: Date | null;
+  /** Applications the session has signed in to. */
+  applications: Array<{ clientId: string; name: string }>;
+}
+
+interface SessionPayload {
+  loginTs?: number;
+  exp?: number;
+  authorizations?: Record<string, { grantId?: string }>;
+}
+
+const fromEpoch = (seconds: number | undefined) => (typeof seconds === 'number' ? new Date(seconds * 1000) : null);
+
+export function createSessionService(deps: { repos: Repos; clock: Clock }) {
+  const { repos, clock } = deps;
+
+  return {
+    async listSessions(orgId: string, userId: string): Promise<SessionSummary[]> {
+      const sessions = await repos.oidcPayloads.listSessions(orgId, userId, clock.now());
+      const applications = new Map((await repos.applications.listForOrganization(orgId)).map((a) => [a.id, a.name]));
+      return sessions
+        .map(({ id, payload }) => {
+          const session = payload as SessionPayload;
+          return {
+            id,
+            signedInAt: fromEpoch(session.loginTs),
+            expiresAt: fromEpoch(session.exp),
+            applications: Object.keys(session.authorizations ?? {}).map((clientId) => ({ clientId, name: applications.get(clientId) ?? clientId })),
+          };
+        })
+        .sort((a, b) => (b.signedInAt?.getTime() ?? 0) - (a.signedInAt?.getTime() ?? 0));
+    },
+
+    async revokeSession(orgId: string, userId: string, sessionId: string, ctx: RequestContext): Promise<void> {
+      const session = (await repos.oidcPayloads.listSessions(orgId, userId, clock.now())).find((s) => s.id === sessionId);
+      if (!session) throw new AppError('request.not_found', `No session "${sessionId}" of yours`);
+      const grants = Object.values((session.payload as SessionPayload).authorizations ?? {})
+        .map((a) => a.grantId)
+        .filter((g): g is string => typeof g === 'string');
+      await repos.transaction(async (tx) => {
+        for (const grantId of grants) await tx.oidcPayloads.revokeByGrantId(orgId, grantId);
+        await tx.oidcPayloads.destroy(orgId, 'Session', sessionId);
+        await tx.audit.record({ ...auditFields(ctx), orgId, occurredAt: clock.now(), action: 'session.revoked', targetType: 'user', targetId: userId });
+      });
+    },
+  };
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;
