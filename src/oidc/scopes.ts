@@ -20,6 +20,9 @@ export const API_SCOPES = [
   'internal_org_audit_view',
   'internal_org_settings_view',
   'internal_org_settings_update',
+  'internal_org_admin_mgt_view',
+  'internal_org_admin_mgt_create',
+  'internal_org_admin_mgt_delete',
 ] as const;
 
 /** OpenID Connect scopes for sign-in. */

@@ -142,6 +142,32 @@ export function createUserRepo(db: Kysely<Database>) {
       return row && toUser(row);
     },
 
+    /**
+     * Takes the user's row lock until the transaction ends (a no-op update locks on both
+     * engines), so a read-modify-write of one user waits for another instead of failing.
+     */
+    async lock(orgId: string, id: string): Promise<void> {
+      await db
+        .updateTable('users')
+        .set((eb) => ({ version: eb.ref('version') }))
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** The organization's owner and administrators, owner first. */
+    async listAdministrators(orgId: string): Promise<User[]> {
+      const rows = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('user_type', '=', 'administrator')
+        .orderBy('admin_role', 'desc')
+        .orderBy('user_name')
+        .execute();
+      return rows.map(toUser);
+    },
+
     /** Users of the organization among `ids` (others' ids are silently absent). */
     async findManyByIds(orgId: string, ids: string[]): Promise<User[]> {
       if (ids.length === 0) return [];

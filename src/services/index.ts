@@ -12,6 +12,7 @@ import { createApplicationService } from './application-service.ts';
 import { createUserService } from './user-service.ts';
 import { createGroupService } from './group-service.ts';
 import { createSessionService } from './session-service.ts';
+import { createAdministratorService } from './administrator-service.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { createSettingsService } from './settings-service.ts';
 import { createOnboardingService } from './onboarding-service.ts';
@@ -34,13 +35,15 @@ export function createServices(deps: ServiceDeps) {
   const mailer = createMailer(deps);
   const onboarding = createOnboardingService({ ...deps, mailer, publicUrl });
   const passwords = createPasswordService({ ...deps, mailer });
+  const users = createUserService({ ...deps, onboarding });
   return {
     organizations,
     signIn: createSignInService(deps),
     passwords,
     firstRun: createFirstRunService({ ...deps, organizations }),
     applications: createApplicationService(deps),
-    users: createUserService({ ...deps, onboarding }),
+    users,
+    administrators: createAdministratorService({ ...deps, users }),
     groups: createGroupService(deps),
     sessions: createSessionService(deps),
     mailer,

@@ -37,6 +37,8 @@ export interface NewUserInput extends Partial<UserAttributes> {
   password?: string;
   /** Invite the user to set their own password instead (pending until they do). */
   askPassword?: boolean;
+  /** Creates an administrator (role admin) instead of a customer; only owners invite them. */
+  administrator?: boolean;
   /** With askPassword: mail the invitation (default), or only return its link ("offline"). */
   invitationDelivery?: InvitationDelivery;
   groupIds?: string[];
@@ -183,8 +185,8 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         displayName: attributes.displayName,
         externalId: attributes.externalId,
         enterprise: attributes.enterprise,
-        userType: 'customer',
-        adminRole: null,
+        userType: input.administrator ? 'administrator' : 'customer',
+        adminRole: input.administrator ? 'admin' : null,
         accountState: stateFor(input.askPassword ? 'pending' : 'active', attributes),
         emailVerified: attributes.emailVerified,
         createdAt: now,

@@ -7,7 +7,7 @@ import type { RepoSet } from '../../repos/index.ts';
 import type { Organization } from '../../repos/organization-repo.ts';
 import type { RequestContext } from '../../services/request-context.ts';
 import type { MembershipChange } from '../../services/group-service.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, isAppError } from '../../errors.ts';
 import { applyPatch, parsePatchRequest, type PatchOperation } from '../../scim/patch.ts';
 import { parsePatchPath } from '../../scim/filter/parser.ts';
 import { GROUP_RESOURCE, USER_RESOURCE } from '../../scim/schema-definitions.ts';
@@ -24,6 +24,23 @@ export interface OperationContext {
 export interface OperationResult {
   status: number;
   resource?: Record<string, unknown>;
+}
+
+/**
+ * A client that sent no If-Match asked for no precondition: when another request changed the
+ * resource between our read and our write, read and apply again instead of answering 412.
+ * Inside Bulk (one transaction) there is no retrying; the version check stands.
+ */
+async function retryingConcurrentChanges<T>(expectedVersion: number | undefined, tx: RepoSet | undefined, work: () => Promise<T>): Promise<T> {
+  if (expectedVersion !== undefined || tx) return work();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const conflict = isAppError(error) && (error.code === 'user.version_mismatch' || error.code === 'group.version_mismatch');
+      if (!conflict || attempt >= 5) throw error;
+    }
+  }
 }
 
 function inTransaction<T>(c: OperationContext, tx: RepoSet | undefined, work: (tx: RepoSet) => Promise<T>): Promise<T> {
@@ -43,7 +60,11 @@ export async function createUser(c: OperationContext, body: unknown, tx?: RepoSe
   return { status: 201, resource: toScimUser(view, c.locations) };
 }
 
-export async function replaceUser(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+export function replaceUser(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  return retryingConcurrentChanges(expectedVersion, tx, () => replaceUserOnce(c, id, body, expectedVersion, tx));
+}
+
+async function replaceUserOnce(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
   const { users } = c.system.services;
   const input = toReplaceInput(readScimUser(body, { mode: 'replace', id }));
   const current = await currentUser(tx ?? c.system.repos, c.organization.id, id);
@@ -53,15 +74,21 @@ export async function replaceUser(c: OperationContext, id: string, body: unknown
 }
 
 /** PATCH is applied to the current representation, then saved like a PUT of the result. */
-export async function patchUser(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+export function patchUser(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  return retryingConcurrentChanges(expectedVersion, tx, () => patchUserOnce(c, id, body, expectedVersion, tx));
+}
+
+async function patchUserOnce(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
   const { users } = c.system.services;
-  const repos = tx ?? c.system.repos;
-  const view = await users.getUserIn(repos, c.organization.id, id);
-  const current = view.user;
-  const patched = applyPatch(toScimUser(view, c.locations), body, USER_RESOURCE);
-  const input = toReplaceInput(readScimUser(patched, { mode: 'replace', id }));
-  const prepared = await users.prepareReplace(c.organization, current, input);
-  const saved = await inTransaction(c, tx, (t) => users.writeReplace(t, c.organization, id, prepared, c.ctx, expectedVersion ?? current.version));
+  // Read, apply and write under the user's row lock: concurrent PATCHes queue, none is lost.
+  const saved = await inTransaction(c, tx, async (t) => {
+    await t.users.lock(c.organization.id, id);
+    const view = await users.getUserIn(t, c.organization.id, id);
+    const patched = applyPatch(toScimUser(view, c.locations), body, USER_RESOURCE);
+    const input = toReplaceInput(readScimUser(patched, { mode: 'replace', id }));
+    const prepared = await users.prepareReplace(c.organization, view.user, input);
+    return users.writeReplace(t, c.organization, id, prepared, c.ctx, expectedVersion ?? view.user.version);
+  });
   return { status: 200, resource: toScimUser(saved, c.locations) };
 }
 
@@ -76,7 +103,11 @@ export async function createGroup(c: OperationContext, body: unknown, tx?: RepoS
   return { status: 201, resource: toScimGroup(view, c.locations, { members: true }) };
 }
 
-export async function replaceGroup(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+export function replaceGroup(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  return retryingConcurrentChanges(expectedVersion, tx, () => replaceGroupOnce(c, id, body, expectedVersion, tx));
+}
+
+async function replaceGroupOnce(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
   const input = readScimGroup(body, { mode: 'replace', id });
   const view = await inTransaction(c, tx, (t) =>
     c.system.services.groups.writeUpdate(
@@ -137,7 +168,11 @@ export function membershipChangeOf(operations: PatchOperation[]): MembershipChan
   return { removeAll: change.removeAll, add: [...change.add], remove: [...change.remove] };
 }
 
-export async function patchGroup(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+export function patchGroup(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+  return retryingConcurrentChanges(expectedVersion, tx, () => patchGroupOnce(c, id, body, expectedVersion, tx));
+}
+
+async function patchGroupOnce(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
   const { groups } = c.system.services;
   const operations = parsePatchRequest(body);
   const fast = membershipChangeOf(operations);
