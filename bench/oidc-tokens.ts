@@ -65,7 +65,7 @@ async function main() {
     );
     await system.close();
 
-    const server = await startServerProcess(port, env);
+    const server = await startServerProcess(port, env, { cpuProfDir: process.env.PROFILE_DIR });
     try {
       const config = await client.discovery(new URL(`${baseUrl}/t/bench/oauth2/token`), application.id, undefined, client.None(), {
         execute: [client.allowInsecureRequests],

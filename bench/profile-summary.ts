@@ -2,12 +2,17 @@
 // self time by area (a package under node_modules, a folder of src/, Node's internals, GC), and
 // inclusive time by area (samples with that area anywhere on the stack).
 //
-//   npx node bench/profile-summary.ts [--top 25] [--callers NAME] PROFILE.cpuprofile|DIR ...
+//   npx node bench/profile-summary.ts [--top 25] [--callers NAME] [--exclude NAME,...] PROFILE.cpuprofile|DIR ...
 //
 // --callers NAME also shows, for the samples whose leaf function is NAME (say `writev`), the
 // nearest caller outside Node's internals: the application or package code that got there.
 //
 // Idle samples are left out of the percentages: they are of the time the thread was busy.
+// The profiler samples wall time, so "busy" also holds time the thread was runnable but
+// descheduled: on a saturated machine a syscall that wakes another process (a socket write to
+// PostgreSQL, say) is where the thread gets preempted, and shows as that syscall's self time.
+// Compare with the thread's CPU from /proc (the benchmarks print it); --exclude NAME,...
+// leaves such leaf functions out of the percentages.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,10 +40,10 @@ interface CpuProfile {
   endTime: number;
 }
 
-const { values, positionals } = parseArgs({ options: { top: { type: 'string' }, callers: { type: 'string' } }, allowPositionals: true, strict: true });
+const { values, positionals } = parseArgs({ options: { top: { type: 'string' }, callers: { type: 'string' }, exclude: { type: 'string' } }, allowPositionals: true, strict: true });
 const top = positiveInteger('top', values.top, 25);
 if (positionals.length === 0) {
-  process.stderr.write('usage: profile-summary.ts [--top N] [--callers NAME] PROFILE.cpuprofile|DIR ...\n');
+  process.stderr.write('usage: profile-summary.ts [--top N] [--callers NAME] [--exclude NAME,...] PROFILE.cpuprofile|DIR ...\n');
   process.exit(2);
 }
 
@@ -80,6 +85,8 @@ const callersOf = new Map<string, number>();
 const isInternal = (frame: CallFrame) => !frame.url || frame.url.startsWith('node:');
 let busy = 0;
 let idle = 0;
+let excluded = 0;
+const excludedNames = new Set((values.exclude ?? '').split(',').map((n) => n.trim()).filter(Boolean));
 const add = (map: Map<string, number>, key: string, value: number) => map.set(key, (map.get(key) ?? 0) + value);
 
 for (const file of files) {
@@ -108,6 +115,15 @@ for (const file of files) {
       idle += micros;
       continue;
     }
+    if (excludedNames.has(node.callFrame.functionName)) {
+      excluded += micros;
+      if (values.callers && node.callFrame.functionName === values.callers) {
+        let up = parent.get(node.id);
+        while (up !== undefined && isInternal(byId.get(up)!.callFrame)) up = parent.get(up);
+        add(callersOf, up === undefined ? '(only Node internals on the stack)' : label(byId.get(up)!.callFrame), micros);
+      }
+      continue;
+    }
     busy += micros;
     add(selfByFunction, label(node.callFrame), micros);
     add(selfByArea, area(node.callFrame), micros);
@@ -127,7 +143,10 @@ function print(title: string, map: Map<string, number>, n: number): void {
   }
 }
 
-console.log(`${files.length} profile(s); busy ${(busy / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s (percentages are of busy time)`);
+console.log(
+  `${files.length} profile(s); busy ${(busy / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s` +
+    `${excludedNames.size ? `, excluded (${[...excludedNames].join(', ')}) ${(excluded / 1e6).toFixed(2)} s` : ''} (percentages are of busy time)`,
+);
 print(`Top ${top} functions by self time`, selfByFunction, top);
 print('Self time by area', selfByArea, top);
 print('Inclusive time by area (area anywhere on the stack)', inclusiveByArea, top);

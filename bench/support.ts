@@ -448,11 +448,11 @@ export async function tableAccesses(database: BenchDatabase): Promise<TableAcces
   }
 }
 
-/** Accesses per unit of work (a token, a flow), leaving out tables the work does not touch. */
+/** Accesses per unit of work (a token, a flow), leaving out tables only set-up touched. */
 export function accessesPer(accesses: TableAccesses[], units: number): TableAccesses[] {
   return accesses
     .map((a) => ({ table: a.table, reads: a.reads / units, inserts: a.inserts / units, updates: a.updates / units, deletes: a.deletes / units }))
-    .filter((a) => a.reads + a.inserts + a.updates + a.deletes >= 0.01);
+    .filter((a) => a.reads + a.inserts + a.updates + a.deletes >= 0.05);
 }
 
 export function formatAccesses(accesses: TableAccesses[]): string {

@@ -6,6 +6,7 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Repos } from '../repos/index.ts';
 import type { ApplicationService } from '../services/application-service.ts';
+import { clientAccess } from './client-metadata.ts';
 
 export const ACCESS_DENIED_REASON = 'application_access_denied';
 
@@ -17,8 +18,9 @@ export function createInteractionPolicy(repos: Repos, applications: ApplicationS
     new interactionPolicy.Check(ACCESS_DENIED_REASON, 'the signed-in user may not use this application', async (ctx: KoaContextWithOIDC) => {
       const { session, client } = ctx.oidc;
       if (!session?.accountId || !client) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-      const [user, application] = await Promise.all([repos.users.findById(orgId, session.accountId), repos.applications.findById(orgId, client.clientId)]);
-      const allowed = user !== undefined && application !== undefined && (await applications.mayUse(user, application));
+      const user = await repos.users.findById(orgId, session.accountId);
+      const access = clientAccess(client);
+      const allowed = user !== undefined && access !== undefined && (await applications.mayUse(user, { id: client.clientId, ...access }));
       return allowed ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
     }),
   );

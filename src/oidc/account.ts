@@ -5,6 +5,7 @@
 import type { Account, FindAccount } from 'oidc-provider';
 import type { Repos } from '../repos/index.ts';
 import type { ApplicationService } from '../services/application-service.ts';
+import { clientAccess } from './client-metadata.ts';
 
 /** Claims released per scope, as OpenID Connect Core section 5.4 defines (plus `groups`). */
 export const CLAIMS_BY_SCOPE = {
@@ -21,10 +22,10 @@ export function createFindAccount(repos: Repos, applications: ApplicationService
     // At authorization the login prompt's own check (access-policy.ts) decides, so that the
     // person sees why; everywhere else (refresh, userinfo) refusing here is what cuts access.
     const route = ctx?.oidc?.route;
-    const clientId = route === 'authorization' || route === 'resume' ? undefined : ctx?.oidc?.client?.clientId;
-    if (clientId) {
-      const application = await repos.applications.findById(orgId, clientId);
-      if (!application || !(await applications.mayUse(user, application))) return undefined;
+    const client = route === 'authorization' || route === 'resume' ? undefined : ctx?.oidc?.client;
+    if (client) {
+      const access = clientAccess(client);
+      if (!access || !(await applications.mayUse(user, { id: client.clientId, ...access }))) return undefined;
     }
     return {
       accountId: user.id,

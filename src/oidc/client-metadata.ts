@@ -24,8 +24,23 @@ export function builtInAppUrl(context: ClientContext, builtIn: 'console' | 'myac
  * `clientSecretHash` stands in for the secret: the provider compares presented secrets
  * through `compareClientSecret`, which this project replaces with a hash comparison.
  */
+/** Who may use the client, carried in its metadata so access checks need no extra query. */
+export const ACCESS_METADATA = 'tessera_access';
+
+export interface ClientAccess {
+  builtIn: Application['builtIn'];
+  accessRestricted: boolean;
+}
+
+/** The access facts of a provider Client built from `clientMetadata`. */
+export function clientAccess(client: unknown): ClientAccess | undefined {
+  const value = (client as Record<string, unknown> | undefined)?.[ACCESS_METADATA];
+  return value && typeof value === 'object' ? (value as ClientAccess) : undefined;
+}
+
 export function clientMetadata(application: Application, clientSecretHash: string | undefined, context: ClientContext): ClientMetadata {
-  const common = { client_id: application.id, client_name: application.name };
+  const access: ClientAccess = { builtIn: application.builtIn, accessRestricted: application.accessRestricted };
+  const common = { client_id: application.id, client_name: application.name, [ACCESS_METADATA]: access };
   if (application.builtIn) {
     const home = builtInAppUrl(context, application.builtIn);
     return {

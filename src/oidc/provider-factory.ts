@@ -14,6 +14,7 @@ import { createInteractionPolicy } from './access-policy.ts';
 import { API_SCOPES, OIDC_SCOPES, isApiScope } from './scopes.ts';
 import type { ApplicationService } from '../services/application-service.ts';
 import { PROVIDER_ROUTES, issuerFor, signInPagePath } from './routes.ts';
+import { ACCESS_METADATA, clientAccess } from './client-metadata.ts';
 import { renderLogoutConfirmation, renderLogoutSuccess, renderProviderError } from './provider-pages.ts';
 
 export interface ProviderDeps {
@@ -59,6 +60,7 @@ export async function createOrganizationProvider(organization: Organization, dep
       short: { httpOnly: true, sameSite: 'lax', secure, signed: true },
     },
     routes: PROVIDER_ROUTES,
+    extraClientMetadata: { properties: [ACCESS_METADATA] },
     scopes: [...OIDC_SCOPES, ...API_SCOPES],
     claims: CLAIMS_BY_SCOPE,
     // Claims the scopes ask for go into the ID token as well as userinfo: applications that
@@ -91,7 +93,7 @@ export async function createOrganizationProvider(organization: Organization, dep
       if (!session?.accountId || !client) return undefined;
       const grantId = ctx.oidc.result?.consent?.grantId || session.grantIdFor(client.clientId);
       const grant = (grantId && (await provider.Grant.find(grantId))) || new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-      if (typeof params?.scope === 'string') grant.addOIDCScope(await grantableScopes(params.scope, session.accountId, client.clientId));
+      if (typeof params?.scope === 'string') grant.addOIDCScope(await grantableScopes(params.scope, session.accountId, clientAccess(client)?.builtIn ?? null));
       await grant.save();
       return grant;
     },
@@ -113,11 +115,11 @@ export async function createOrganizationProvider(organization: Organization, dep
    * API scopes are granted through the Console, and only to administrators; every user may
    * get `internal_login` (their own /Me) and the OpenID Connect scopes.
    */
-  async function grantableScopes(requested: string, accountId: string, clientId: string): Promise<string> {
+  async function grantableScopes(requested: string, accountId: string, builtIn: string | null): Promise<string> {
     const scopes = requested.split(' ').filter(Boolean);
     if (!scopes.some((s) => isApiScope(s) && s !== 'internal_login')) return scopes.join(' ');
-    const [user, application] = await Promise.all([repos.users.findById(organization.id, accountId), repos.applications.findById(organization.id, clientId)]);
-    const administrator = user?.userType === 'administrator' && application?.builtIn === 'console';
+    const user = await repos.users.findById(organization.id, accountId);
+    const administrator = user?.userType === 'administrator' && builtIn === 'console';
     return scopes.filter((s) => !isApiScope(s) || s === 'internal_login' || administrator).join(' ');
   }
   // Requests reach the provider with X-Forwarded-Proto/Host set from PUBLIC_URL (see

@@ -81,8 +81,10 @@ export function createApplicationRepo(db: Kysely<Database>) {
     return byApp;
   }
 
+  // Only a restricted application has allowed groups (the service keeps it so), which spares
+  // the hot path (every client lookup) a query for the usual, unrestricted application.
   async function hydrate(rows: PublicRow[]): Promise<Application[]> {
-    const groups = await groupsOf(rows.map((r) => r.id));
+    const groups = await groupsOf(rows.filter((r) => toBool(r.access_restricted)).map((r) => r.id));
     return rows.map((row) => toApplication(row, groups.get(row.id) ?? []));
   }
 

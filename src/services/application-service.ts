@@ -179,7 +179,7 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
           postLogoutRedirectUris,
           scopes,
           accessRestricted: input.accessRestricted ?? allowedGroupIds.length > 0,
-          allowedGroupIds,
+          allowedGroupIds: (input.accessRestricted ?? allowedGroupIds.length > 0) ? allowedGroupIds : [],
           createdAt: now,
           updatedAt: now,
         };
@@ -230,6 +230,8 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
           // Naming groups restricts the application unless the caller says otherwise.
           if (update.accessRestricted === undefined) changes.accessRestricted = groups.length > 0;
         }
+        // An unrestricted application keeps no groups: groups exist only to restrict.
+        if (changes.accessRestricted === false) await tx.applications.setAllowedGroups(orgId, id, []);
         await tx.applications.update(orgId, id, changes, now);
         const updated = await requireApplication(tx, orgId, id);
         await tx.audit.record({
@@ -303,7 +305,7 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
       return { allowed, application };
     },
 
-    async mayUse(user: User, application: Application): Promise<boolean> {
+    async mayUse(user: User, application: Pick<Application, 'id' | 'builtIn' | 'accessRestricted'>): Promise<boolean> {
       if (user.accountState !== 'active') return false;
       if (application.builtIn === 'console') return user.userType === 'administrator';
       if (application.builtIn === 'myaccount') return true;
