@@ -126,8 +126,10 @@ async function main() {
     // A cursor's first part fingerprints its query; take it from a real first page, then aim
     // cursors at random positions of the million, as a client resuming anywhere would.
     const first = await get('/Users?count=100&cursor=');
-    const fingerprint = JSON.parse(Buffer.from(first.nextCursor!, 'base64url').toString('utf8')).k as string;
-    const cursorAt = (i: number) => Buffer.from(JSON.stringify({ k: fingerprint, v: createdAtOf(i), i: generatedId(organization.id, i) })).toString('base64url');
+    const firstCursor = JSON.parse(Buffer.from(first.nextCursor!, 'base64url').toString('utf8')) as { k: string; t: number };
+    // As a client following nextCursor would, carry the traversal's total from the first page.
+    const cursorAt = (i: number) =>
+      Buffer.from(JSON.stringify({ k: firstCursor.k, v: createdAtOf(i), i: generatedId(organization.id, i), t: firstCursor.t })).toString('base64url');
 
     const scenarios: Scenario[] = [
       {

@@ -6,6 +6,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { clientMetadata, type ClientContext } from './client-metadata.ts';
+import { memoized } from './request-cache.ts';
 
 export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: string; clientContext: ClientContext }) {
   const { repos, clock, orgId, clientContext } = deps;
@@ -15,12 +16,13 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
       throw new Error('Clients are managed as applications, not through the OIDC adapter');
     };
     return {
-      async find(id: string) {
-        const application = await repos.applications.findById(orgId, id);
-        if (!application) return undefined;
-        const secretHash = application.hasSecret ? await repos.credentials.findClientSecretHash(id) : null;
-        return clientMetadata(application, secretHash ?? undefined, clientContext) as unknown as AdapterPayload;
-      },
+      find: (id: string) =>
+        memoized(`client:${id}`, async () => {
+          const application = await repos.applications.findById(orgId, id);
+          if (!application) return undefined;
+          const secretHash = application.hasSecret ? await repos.credentials.findClientSecretHash(id) : null;
+          return clientMetadata(application, secretHash ?? undefined, clientContext) as unknown as AdapterPayload;
+        }),
       upsert: unsupported,
       findByUid: unsupported,
       findByUserCode: unsupported,

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest, FastifyReply } from 'fastify';
 import type { System } from '../system.ts';
 import { organizationPath } from '../oidc/routes.ts';
 import { HOSTED_PAGE_CSP } from '../web/layout.ts';
+import { withRequestCache } from '../oidc/request-cache.ts';
 
 // Asgardeo publishes discovery under the issuer, which is the token endpoint's URL.
 const DISCOVERY_UNDER_ISSUER = '/oauth2/token/.well-known/openid-configuration';
@@ -38,7 +39,7 @@ export async function oidcRoutes(app: FastifyInstance, { system }: { system: Sys
     reply.raw.setHeader('x-request-id', request.id);
     reply.raw.setHeader('content-security-policy', HOSTED_PAGE_CSP);
     reply.raw.setHeader('x-content-type-options', 'nosniff');
-    await entry.handle(raw, reply.raw);
+    await withRequestCache(() => entry.handle(raw, reply.raw));
   }
 
   app.all('/t/:org/oauth2/*', handOver);
