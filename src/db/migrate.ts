@@ -8,12 +8,14 @@ import * as initial from './migrations/0001_initial.ts';
 import * as scimUsers from './migrations/0002_scim_users.ts';
 import * as applicationAccess from './migrations/0003_application_access.ts';
 import * as onboarding from './migrations/0004_onboarding.ts';
+import * as leanProviderStorage from './migrations/0005_lean_provider_storage.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_scim_users': scimUsers,
   '0003_application_access': applicationAccess,
   '0004_onboarding': onboarding,
+  '0005_lean_provider_storage': leanProviderStorage,
 };
 
 /**

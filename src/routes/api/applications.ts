@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { System } from '../../system.ts';
 import type { Application } from '../../repos/application-repo.ts';
+import type { ApplicationUpdate, NewApplicationInput } from '../../services/application-service.ts';
 import { authorized } from './principal.ts';
 
 const uriList = { type: 'array', items: { type: 'string', maxLength: 2048 }, maxItems: 50 } as const;
@@ -47,16 +48,6 @@ function present(app: Application) {
   return { ...app, clientId: app.id, createdAt: app.createdAt.toISOString(), updatedAt: app.updatedAt.toISOString() };
 }
 
-interface CreateBody {
-  name: string;
-  type: string;
-  description?: string | null;
-  redirectUris?: string[];
-  postLogoutRedirectUris?: string[];
-  scopes?: string[];
-  allowedGroupIds?: string[];
-  accessRestricted?: boolean;
-}
 
 export async function applicationRoutes(app: FastifyInstance, { system }: { system: System }) {
   const service = system.services.applications;
@@ -71,7 +62,7 @@ export async function applicationRoutes(app: FastifyInstance, { system }: { syst
     },
   );
 
-  app.post<{ Body: CreateBody }>(
+  app.post<{ Body: NewApplicationInput }>(
     '/server/v1/applications',
     {
       schema: {
@@ -113,7 +104,7 @@ export async function applicationRoutes(app: FastifyInstance, { system }: { syst
     },
   );
 
-  app.patch<{ Params: { org: string; id: string }; Body: Omit<CreateBody, 'type' | 'name'> & { name?: string } }>(
+  app.patch<{ Params: { org: string; id: string }; Body: ApplicationUpdate }>(
     '/server/v1/applications/:id',
     {
       schema: {
