@@ -18,10 +18,9 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
     return {
       find: (id: string) =>
         memoized(`client:${id}`, async () => {
-          const application = await repos.applications.findById(orgId, id);
-          if (!application) return undefined;
-          const secretHash = application.hasSecret ? await repos.credentials.findClientSecretHash(id) : null;
-          return clientMetadata(application, secretHash ?? undefined, clientContext) as unknown as AdapterPayload;
+          const found = await repos.credentials.findClientForAuthentication(orgId, id);
+          if (!found) return undefined;
+          return clientMetadata(found.application, found.clientSecretHash ?? undefined, clientContext) as unknown as AdapterPayload;
         }),
       upsert: unsupported,
       findByUid: unsupported,

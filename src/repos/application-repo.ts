@@ -30,7 +30,7 @@ export interface NewApplication extends Omit<Application, 'hasSecret'> {
 
 export type ApplicationChanges = Partial<Pick<Application, 'name' | 'description' | 'redirectUris' | 'postLogoutRedirectUris' | 'scopes' | 'accessRestricted'>>;
 
-const PUBLIC_COLUMNS = [
+export const APPLICATION_COLUMNS = [
   'id',
   'org_id',
   'name',
@@ -45,9 +45,9 @@ const PUBLIC_COLUMNS = [
   'updated_at',
 ] as const;
 
-type PublicRow = Pick<Selectable<ApplicationsTable>, (typeof PUBLIC_COLUMNS)[number]> & { has_secret: number | boolean };
+export type ApplicationRow = Pick<Selectable<ApplicationsTable>, (typeof APPLICATION_COLUMNS)[number]> & { has_secret: number | boolean };
 
-function toApplication(row: PublicRow, allowedGroupIds: string[]): Application {
+function toApplication(row: ApplicationRow, allowedGroupIds: string[]): Application {
   return {
     id: row.id,
     orgId: row.org_id,
@@ -66,27 +66,29 @@ function toApplication(row: PublicRow, allowedGroupIds: string[]): Application {
   };
 }
 
+async function groupsOf(db: Kysely<Database>, appIds: string[]): Promise<Map<string, string[]>> {
+  const byApp = new Map<string, string[]>(appIds.map((id) => [id, []]));
+  if (appIds.length === 0) return byApp;
+  const rows = await db.selectFrom('application_groups').select(['application_id', 'group_id']).where('application_id', 'in', appIds).orderBy('group_id').execute();
+  for (const row of rows) byApp.get(row.application_id)?.push(row.group_id);
+  return byApp;
+}
+
+// Only a restricted application has allowed groups (the service keeps it so), which spares
+// the hot path (every client lookup) a query for the usual, unrestricted application.
+/** Rows to applications, with the allowed groups of the restricted ones. */
+export async function applicationsFromRows(db: Kysely<Database>, rows: ApplicationRow[]): Promise<Application[]> {
+  const groups = await groupsOf(db, rows.filter((r) => toBool(r.access_restricted)).map((r) => r.id));
+  return rows.map((row) => toApplication(row, groups.get(row.id) ?? []));
+}
+
 export function createApplicationRepo(db: Kysely<Database>) {
+  const hydrate = (rows: ApplicationRow[]) => applicationsFromRows(db, rows);
   const selectPublic = () =>
     db
       .selectFrom('applications')
-      .select(PUBLIC_COLUMNS)
+      .select(APPLICATION_COLUMNS)
       .select((eb) => eb('client_secret_hash', 'is not', null).as('has_secret'));
-
-  async function groupsOf(appIds: string[]): Promise<Map<string, string[]>> {
-    const byApp = new Map<string, string[]>(appIds.map((id) => [id, []]));
-    if (appIds.length === 0) return byApp;
-    const rows = await db.selectFrom('application_groups').select(['application_id', 'group_id']).where('application_id', 'in', appIds).orderBy('group_id').execute();
-    for (const row of rows) byApp.get(row.application_id)?.push(row.group_id);
-    return byApp;
-  }
-
-  // Only a restricted application has allowed groups (the service keeps it so), which spares
-  // the hot path (every client lookup) a query for the usual, unrestricted application.
-  async function hydrate(rows: PublicRow[]): Promise<Application[]> {
-    const groups = await groupsOf(rows.filter((r) => toBool(r.access_restricted)).map((r) => r.id));
-    return rows.map((row) => toApplication(row, groups.get(row.id) ?? []));
-  }
 
   return {
     async insert(app: NewApplication): Promise<void> {
@@ -113,17 +115,17 @@ export function createApplicationRepo(db: Kysely<Database>) {
 
     async findById(orgId: string, id: string): Promise<Application | undefined> {
       const row = await selectPublic().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-      return row && (await hydrate([row as PublicRow]))[0];
+      return row && (await hydrate([row as ApplicationRow]))[0];
     },
 
     async findBuiltIn(orgId: string, builtIn: BuiltInApplication): Promise<Application | undefined> {
       const row = await selectPublic().where('org_id', '=', orgId).where('built_in', '=', builtIn).executeTakeFirst();
-      return row && (await hydrate([row as PublicRow]))[0];
+      return row && (await hydrate([row as ApplicationRow]))[0];
     },
 
     async listForOrganization(orgId: string): Promise<Application[]> {
       const rows = await selectPublic().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
-      return hydrate(rows as PublicRow[]);
+      return hydrate(rows as ApplicationRow[]);
     },
 
     async update(orgId: string, id: string, changes: ApplicationChanges, now: Date): Promise<boolean> {

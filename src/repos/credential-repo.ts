@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { toBool, toOptionalDate } from '../db/values.ts';
+import { APPLICATION_COLUMNS, applicationsFromRows, type Application, type ApplicationRow } from './application-repo.ts';
 
 export interface PasswordCredential {
   userId: string;
@@ -65,6 +66,20 @@ export function createCredentialRepo(db: Kysely<Database>) {
 
     async removePassword(orgId: string, userId: string): Promise<void> {
       await db.deleteFrom('password_credentials').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+    },
+
+    /** An application with its secret's hash, in one query: what client authentication needs. */
+    async findClientForAuthentication(orgId: string, clientId: string): Promise<{ application: Application; clientSecretHash: string | null } | undefined> {
+      const row = await db
+        .selectFrom('applications')
+        .select([...APPLICATION_COLUMNS, 'client_secret_hash'])
+        .select((eb) => eb('client_secret_hash', 'is not', null).as('has_secret'))
+        .where('org_id', '=', orgId)
+        .where('id', '=', clientId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const [application] = await applicationsFromRows(db, [row as ApplicationRow]);
+      return { application, clientSecretHash: row.client_secret_hash };
     },
 
     async findClientSecretHash(clientId: string): Promise<string | null | undefined> {
