@@ -6,7 +6,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { clientMetadata, type ClientContext } from './client-metadata.ts';
-import { memoized } from './request-cache.ts';
+import { forget, forgetAll, memoized } from './request-cache.ts';
 
 export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: string; clientContext: ClientContext }) {
   const { repos, clock, orgId, clientContext } = deps;
@@ -32,10 +32,13 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
   }
 
   function modelAdapter(model: string): Adapter {
+    // A copy each time: a memoized read must not share an object the provider may change.
     const present = (stored: { payload: Record<string, unknown>; consumed: boolean } | undefined) =>
-      stored && ((stored.consumed ? { ...stored.payload, consumed: true } : stored.payload) as AdapterPayload);
+      stored && (structuredClone(stored.consumed ? { ...stored.payload, consumed: true } : stored.payload) as AdapterPayload);
     return {
       async upsert(id, payload, expiresIn) {
+        forget(`${model}:${id}`);
+        if (payload.uid) forget(`${model}:uid:${payload.uid}`);
         await repos.oidcPayloads.upsert(orgId, model, id, {
           payload: payload as Record<string, unknown>,
           grantId: payload.grantId,
@@ -46,12 +49,14 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
           expiresAt: expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null,
         });
       },
-      find: async (id) => present(await repos.oidcPayloads.find(orgId, model, id, clock.now())),
-      findByUid: async (uid) => present(await repos.oidcPayloads.findByUid(orgId, model, uid, clock.now())),
+      // A request often reads the same session or interaction more than once; writes forget it.
+      find: async (id) => present(await memoized(`${model}:${id}`, () => repos.oidcPayloads.find(orgId, model, id, clock.now()))),
+      findByUid: async (uid) => present(await memoized(`${model}:uid:${uid}`, () => repos.oidcPayloads.findByUid(orgId, model, uid, clock.now()))),
       findByUserCode: async (userCode) => present(await repos.oidcPayloads.findByUserCode(orgId, model, userCode, clock.now())),
-      consume: (id) => repos.oidcPayloads.consume(orgId, model, id, clock.now()),
-      destroy: (id) => repos.oidcPayloads.destroy(orgId, model, id),
-      revokeByGrantId: (grantId) => repos.oidcPayloads.revokeByGrantId(orgId, grantId),
+      consume: (id) => (forget(`${model}:${id}`), repos.oidcPayloads.consume(orgId, model, id, clock.now())),
+      // A destroyed session's uid entry may be memoized too: forget everything.
+      destroy: (id) => (forgetAll(), repos.oidcPayloads.destroy(orgId, model, id)),
+      revokeByGrantId: (grantId) => (forgetAll(), repos.oidcPayloads.revokeByGrantId(orgId, grantId)),
     };
   }
 

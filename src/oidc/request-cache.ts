@@ -21,3 +21,13 @@ export function memoized<T>(key: string, load: () => Promise<T>): Promise<T> {
   }
   return pending;
 }
+
+/** Drops a memoized value after a write, so a read later in the same request sees the write. */
+export function forget(key: string): void {
+  store.getStore()?.delete(key);
+}
+
+/** Drops every memoized value (after a write that touches many rows at once). */
+export function forgetAll(): void {
+  store.getStore()?.clear();
+}

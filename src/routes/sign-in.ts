@@ -6,6 +6,7 @@ import type { System } from '../system.ts';
 import type { ProviderEntry } from '../oidc/provider-registry.ts';
 import { signInPagePath } from '../oidc/routes.ts';
 import { ACCESS_DENIED_REASON } from '../oidc/access-policy.ts';
+import { withRequestCache } from '../oidc/request-cache.ts';
 import { formToken, isValidFormToken } from '../web/form-token.ts';
 import { sendPage } from '../web/reply.ts';
 import { signInPage } from '../web/pages/sign-in-page.ts';
@@ -42,6 +43,10 @@ function noAccessPage(reply: FastifyReply, applicationName: string | undefined) 
 }
 
 export async function signInRoutes(app: FastifyInstance, { system }: { system: System }) {
+  // The provider's reads within one page request (the interaction, read again when it is
+  // finished) are memoized for the request, as they are for the provider's own endpoints.
+  app.addHook('onRequest', (_request, _reply, done) => withRequestCache(done));
+
   /** The organization and the interaction this page belongs to, or a page explaining why not. */
   async function loadInteraction(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
     const entry = await system.providers.get(request.params.org);
