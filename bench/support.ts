@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../test/support/ports.ts';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -175,16 +175,6 @@ export function printMachine(info: MachineInfo, out: (line: string) => void = co
 // ---------------------------------------------------------------------------------------------
 // Network
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Server processes
@@ -466,3 +456,5 @@ export function formatAccesses(accesses: TableAccesses[]): string {
     })
     .join('; ');
 }
+
+export { freePort };

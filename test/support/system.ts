@@ -1,7 +1,7 @@
 // A complete system over a test database, with cheaper argon2id parameters so suites stay
 // quick (the parameters are data; the hashing code is the production code).
 
-import net from 'node:net';
+import { freePort } from './ports.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openSystem, type System } from '../../src/system.ts';
@@ -50,16 +50,6 @@ export async function createOrganization(system: System, handle = 'acme', ownerE
   );
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningServer {
   system: TestSystem;
@@ -108,3 +98,5 @@ export async function createCustomer(system: System, organization: Organization,
   await system.repos.credentials.setPassword(organization.id, view.user.id, credential!.passwordHash, { isTemporary: false, expiresAt: null, now: new Date() });
   return view.user;
 }
+
+export { freePort };
