@@ -142,6 +142,19 @@ describe('authorization code flow', () => {
     }
   });
 
+  it('issues authorization codes that live at most a minute', async () => {
+    const config = await relyingParty(server.baseUrl, 'acme', spaClientId);
+    const { challenge } = await pkcePair();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' });
+    const issuedAt = Date.now();
+    const result = await new TestBrowser(server.baseUrl).signIn(url.href, 'owner@acme.test', OWNER_PASSWORD);
+    const code = new URL(result.location!).searchParams.get('code')!;
+    const row = await server.system.db.selectFrom('oidc_payloads').select('expires_at').where('model', '=', 'AuthorizationCode').where('id', '=', code).executeTakeFirst();
+    const expiresAt = new Date(row!.expires_at as string | Date).getTime();
+    expect(expiresAt - issuedAt).toBeLessThanOrEqual(61_000);
+    expect(expiresAt).toBeGreaterThan(issuedAt);
+  });
+
   it('does not accept an authorization code twice', async () => {
     const config = await relyingParty(server.baseUrl, 'acme', spaClientId);
     const { verifier, challenge } = await pkcePair();
