@@ -81,11 +81,6 @@ export function createCredentialRepo(db: Kysely<Database>) {
       const [application] = await applicationsFromRows(db, [row as ApplicationRow]);
       return { application, clientSecretHash: row.client_secret_hash };
     },
-
-    async findClientSecretHash(clientId: string): Promise<string | null | undefined> {
-      const row = await db.selectFrom('applications').select('client_secret_hash').where('id', '=', clientId).executeTakeFirst();
-      return row?.client_secret_hash;
-    },
   };
 }
 

@@ -70,7 +70,7 @@ describe('application repository', () => {
       );
       expect(JSON.stringify(view)).not.toContain(secretHash);
     }
-    expect(await ctx.repos.credentials.findClientSecretHash(app.id)).toBe(secretHash);
+    expect((await ctx.repos.credentials.findClientForAuthentication(org.id, app.id))?.clientSecretHash).toBe(secretHash);
   });
 
   it('lists an organization’s applications oldest first, and only its own', async () => {

@@ -89,9 +89,13 @@ describe('credential repository', () => {
       const publicClient = { ...base, id: newId(), name: 'SPA', type: 'spa' as const, clientSecretHash: null };
       await ctx.repos.applications.insert(confidential);
       await ctx.repos.applications.insert(publicClient);
-      expect(await ctx.repos.credentials.findClientSecretHash(confidential.id)).toBe('a'.repeat(64));
-      expect(await ctx.repos.credentials.findClientSecretHash(publicClient.id)).toBeNull();
-      expect(await ctx.repos.credentials.findClientSecretHash(newId())).toBeUndefined();
+      const secretOf = async (id: string) => (await ctx.repos.credentials.findClientForAuthentication(org.id, id))?.clientSecretHash;
+      expect(await secretOf(confidential.id)).toBe('a'.repeat(64));
+      expect(await secretOf(publicClient.id)).toBeNull();
+      expect(await secretOf(newId())).toBeUndefined();
+      // Scoped by organization: another organization cannot authenticate this client.
+      const other = await insertOrganization(ctx.repos);
+      expect(await ctx.repos.credentials.findClientForAuthentication(other.id, confidential.id)).toBeUndefined();
     });
   });
 });

@@ -9,6 +9,7 @@ import { oauthErrorOf, registerApplication, relyingParty } from '../support/rely
 describe('client credentials', () => {
   let server: RunningServer;
   let clientId: string;
+  let acmeId: string;
   let clientSecret: string;
   let otherClientId: string;
   let otherClientSecret: string;
@@ -16,6 +17,7 @@ describe('client credentials', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const acme = await createOrganization(server.system, 'acme');
+    acmeId = acme.organization.id;
     const globex = await createOrganization(server.system, 'globex');
     const m2m = await registerApplication(server.system, acme.organization.id, { type: 'm2m', scopes: ['internal_user_mgt_list', 'internal_user_mgt_create'] });
     clientId = m2m.application.id;
@@ -55,7 +57,7 @@ describe('client credentials', () => {
   });
 
   it('stores no usable secret: the database holds only its SHA-256', async () => {
-    const stored = await server.system.repos.credentials.findClientSecretHash(clientId);
+    const stored = (await server.system.repos.credentials.findClientForAuthentication(acmeId, clientId))?.clientSecretHash ?? undefined;
     expect(stored).toMatch(/^[0-9a-f]{64}$/);
     expect(stored).not.toContain(clientSecret);
     const res = await fetch(`${server.baseUrl}/t/acme/oauth2/token`, {
