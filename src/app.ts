@@ -19,8 +19,10 @@ import { signUpRoutes } from './routes/sign-up.ts';
 import { forgotPasswordRoutes } from './routes/forgot-password.ts';
 import { forcedChangeRoutes } from './routes/forced-change.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
+import { webAppRoutes } from './routes/web-apps.ts';
 
 const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
+const FAVICON = fs.readFileSync(new URL('./web/favicon.svg', import.meta.url));
 
 export interface AppOptions {
   /** Overrides the logger built from the configuration (tests pass false). */
@@ -63,10 +65,15 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
   app.get(STYLESHEET_PATH, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
+  // Browsers ask for /favicon.ico on every page; an SVG answers for the hosted pages and the apps.
+  app.get('/favicon.ico', async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON),
+  );
   await app.register(healthRoutes, { system });
   await app.register(oidcRoutes, { system });
   await app.register(scimRoutes, { system, prefix: '/t/:org/scim2' });
   await app.register(managementApiRoutes, { system, prefix: '/t/:org/api' });
+  await app.register(webAppRoutes, { system });
   await app.register(async (pages) => {
     await pages.register(formbody);
     await pages.register(signInRoutes, { system });

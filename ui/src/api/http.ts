@@ -1,0 +1,82 @@
+// One way to call Tessera's APIs from the apps: the bearer token added, JSON both ways, and every
+// failure turned into an ApiError whose message can be shown to a person as it is. SCIM errors
+// ({ status, scimType, detail }) and management API errors ({ code, message, details }) both end
+// up here.
+
+import { accessToken, expireAccessToken, signIn } from '../auth/oidc.ts';
+
+export class ApiError extends Error {
+  readonly status: number;
+  /** `scimType` for SCIM, `code` for the management API. */
+  readonly code?: string;
+  readonly details?: Record<string, unknown>;
+
+  constructor(status: number, message: string, code?: string, details?: Record<string, unknown>) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** SCIM endpoints want application/scim+json. */
+  scim?: boolean;
+}
+
+async function send(url: string, token: string, options: RequestOptions): Promise<Response> {
+  const contentType = options.scim ? 'application/scim+json' : 'application/json';
+  return fetch(url, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: `${contentType}, application/json`,
+      ...(options.body !== undefined && { 'content-type': contentType }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  if (!body) return new ApiError(response.status, `The server answered ${response.status} ${response.statusText}`.trim());
+  if (typeof body.detail === 'string' || Array.isArray(body.schemas)) {
+    return new ApiError(response.status, String(body.detail ?? `Request failed (${response.status})`), body.scimType as string | undefined);
+  }
+  return new ApiError(
+    response.status,
+    String(body.message ?? `Request failed (${response.status})`),
+    body.code as string | undefined,
+    body.details as Record<string, unknown> | undefined,
+  );
+}
+
+/** Calls an API of this organization; answers the parsed JSON body (undefined for 204). */
+export async function apiRequest<T>(url: string, options: RequestOptions = {}): Promise<T> {
+  let token = await accessToken();
+  if (!token) return signIn();
+  let response = await send(url, token, options);
+  if (response.status === 401) {
+    // The token may have been revoked or expired early: refresh once, then sign in again.
+    expireAccessToken();
+    token = await accessToken();
+    if (!token) return signIn();
+    response = await send(url, token, options);
+    if (response.status === 401) return signIn();
+  }
+  if (!response.ok) throw await errorFrom(response);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Words for any error a query or mutation may throw. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return 'The server could not be reached. Check your connection and try again.';
+  return error instanceof Error ? error.message : 'Something went wrong';
+}

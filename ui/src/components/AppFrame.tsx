@@ -1,0 +1,66 @@
+// The frame both apps share: a header with the organization and the signed-in person, a
+// navigation bar that folds into a menu on narrow screens, and the page.
+
+import type { ReactNode } from 'react';
+import { NavLink as RouterNavLink, Outlet } from 'react-router';
+import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, Avatar } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { signOut, signedInUser } from '../auth/oidc.ts';
+import { config } from '../config.ts';
+
+export interface NavItem {
+  to: string;
+  label: string;
+}
+
+export function AppFrame({ product, nav, footer }: { product: string; nav: NavItem[]; footer?: ReactNode }) {
+  const [opened, { toggle, close }] = useDisclosure();
+  const user = signedInUser();
+  const who = user?.name || user?.email || 'Signed in';
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Close navigation' : 'Open navigation'} />
+            <Text fw={700} truncate>
+              {config.orgName}
+            </Text>
+            <Text c="dimmed" size="sm" visibleFrom="xs">
+              {product}
+            </Text>
+          </Group>
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <UnstyledButton aria-label={`Account menu for ${who}`}>
+                <Group gap="xs" wrap="nowrap">
+                  <Avatar size="sm" radius="xl" color="indigo">
+                    {who.slice(0, 1).toUpperCase()}
+                  </Avatar>
+                  <Text size="sm" visibleFrom="sm" truncate maw={200}>
+                    {who}
+                  </Text>
+                </Group>
+              </UnstyledButton>
+            </Menu.Target>
+            <Menu.Dropdown>
+              {user?.email && <Menu.Label>{user.email}</Menu.Label>}
+              <Menu.Item onClick={signOut}>Sign out</Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label={`${product} navigation`}>
+        {nav.map((item) => (
+          <RouterNavLink key={item.to} to={item.to} onClick={close} style={{ textDecoration: 'none' }}>
+            {({ isActive }) => <NavLink component="span" label={item.label} active={isActive} />}
+          </RouterNavLink>
+        ))}
+        {footer}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
