@@ -24,7 +24,14 @@ function isCurrent(): boolean {
 
 if (process.argv.includes('--force') || !isCurrent()) {
   console.log('Building the Console and My Account into dist/ui …');
-  await build({ configFile: path.join(root, 'ui/vite.config.ts'), logLevel: 'warn' });
+  // Built aside and swapped in, so a server starting meanwhile never reads half a bundle.
+  const target = path.join(root, 'dist/ui');
+  const staging = path.join(root, `dist/.ui-build-${process.pid}`);
+  const retired = path.join(root, `dist/.ui-old-${process.pid}`);
+  await build({ configFile: path.join(root, 'ui/vite.config.ts'), logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } });
+  if (fs.existsSync(target)) fs.renameSync(target, retired);
+  fs.renameSync(staging, target);
+  fs.rmSync(retired, { recursive: true, force: true });
 } else {
   console.log('The Console and My Account are built and current (dist/ui).');
 }
