@@ -7,6 +7,7 @@ import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Repos } from '../repos/index.ts';
 import type { ApplicationService } from '../services/application-service.ts';
 import { clientAccess } from './client-metadata.ts';
+import { findUserOnce } from './account.ts';
 
 export const ACCESS_DENIED_REASON = 'application_access_denied';
 
@@ -18,7 +19,7 @@ export function createInteractionPolicy(repos: Repos, applications: ApplicationS
     new interactionPolicy.Check(ACCESS_DENIED_REASON, 'the signed-in user may not use this application', async (ctx: KoaContextWithOIDC) => {
       const { session, client } = ctx.oidc;
       if (!session?.accountId || !client) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-      const user = await repos.users.findById(orgId, session.accountId);
+      const user = await findUserOnce(repos, orgId, session.accountId);
       const access = clientAccess(client);
       const allowed = user !== undefined && access !== undefined && (await applications.mayUse(user, { id: client.clientId, ...access }));
       return allowed ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;

@@ -6,6 +6,7 @@ import type { Account, FindAccount } from 'oidc-provider';
 import type { Repos } from '../repos/index.ts';
 import type { ApplicationService } from '../services/application-service.ts';
 import { clientAccess } from './client-metadata.ts';
+import { memoized } from './request-cache.ts';
 
 /** Claims released per scope, as OpenID Connect Core section 5.4 defines (plus `groups`). */
 export const CLAIMS_BY_SCOPE = {
@@ -15,9 +16,17 @@ export const CLAIMS_BY_SCOPE = {
   groups: ['groups'],
 };
 
+/**
+ * A user as the provider's hooks see them, read at most once per provider request: the account
+ * lookup, the access check of the login prompt and the scope filter all ask for it.
+ */
+export function findUserOnce(repos: Repos, orgId: string, id: string) {
+  return memoized(`user:${id}`, () => repos.users.findById(orgId, id));
+}
+
 export function createFindAccount(repos: Repos, applications: ApplicationService, orgId: string): FindAccount {
   return async (ctx, sub): Promise<Account | undefined> => {
-    const user = await repos.users.findById(orgId, sub);
+    const user = await findUserOnce(repos, orgId, sub);
     if (!user || user.accountState !== 'active') return undefined;
     // At authorization the login prompt's own check (access-policy.ts) decides, so that the
     // person sees why; everywhere else (refresh, userinfo) refusing here is what cuts access.

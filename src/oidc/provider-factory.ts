@@ -9,7 +9,7 @@ import type { Organization } from '../repos/organization-repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { sha256Hex, digestsEqual } from '../security/tokens.ts';
 import { createAdapterFactory } from './adapter.ts';
-import { createFindAccount, CLAIMS_BY_SCOPE } from './account.ts';
+import { createFindAccount, CLAIMS_BY_SCOPE, findUserOnce } from './account.ts';
 import { createInteractionPolicy } from './access-policy.ts';
 import { API_SCOPES, OIDC_SCOPES, isApiScope } from './scopes.ts';
 import type { ApplicationService } from '../services/application-service.ts';
@@ -118,7 +118,7 @@ export async function createOrganizationProvider(organization: Organization, dep
   async function grantableScopes(requested: string, accountId: string, builtIn: string | null): Promise<string> {
     const scopes = requested.split(' ').filter(Boolean);
     if (!scopes.some((s) => isApiScope(s) && s !== 'internal_login')) return scopes.join(' ');
-    const user = await repos.users.findById(organization.id, accountId);
+    const user = await findUserOnce(repos, organization.id, accountId);
     const administrator = user?.userType === 'administrator' && builtIn === 'console';
     return scopes.filter((s) => !isApiScope(s) || s === 'internal_login' || administrator).join(' ');
   }
