@@ -123,7 +123,19 @@ export async function signUpRoutes(app: FastifyInstance, { system }: { system: S
       } else {
         await registration.verifyWithRegisteredPassword(organization, token, password, requestContext(request));
       }
-      return sendPage(reply, 200, messagePage({ title: 'Email confirmed', message: 'Your email address is confirmed. You can now sign in.', tone: 'notice' }));
+      // The link was opened from a mail, so the sign-in that led to registering is lost: offer
+      // My Account, whose sign-in brings the person back into their new account.
+      return sendPage(
+        reply,
+        200,
+        messagePage({
+          title: 'Email confirmed',
+          message: 'Your email address is confirmed. You can now sign in.',
+          tone: 'notice',
+          linkHref: `/t/${organization.handle}/myaccount/`,
+          linkText: 'Sign in to My Account',
+        }),
+      );
     } catch (error) {
       if (!isAppError(error)) throw error;
       if (error.code === 'link.invalid') return sendLinkProblem(reply, entry, error.message);

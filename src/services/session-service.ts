@@ -12,9 +12,12 @@ export interface SessionSummary {
   expiresAt: Date | null;
   /** Applications the session has signed in to. */
   applications: Array<{ clientId: string; name: string }>;
+  /** The session the caller's own token came from. */
+  current: boolean;
 }
 
 interface SessionPayload {
+  uid?: string;
   loginTs?: number;
   exp?: number;
   authorizations?: Record<string, { grantId?: string }>;
@@ -26,7 +29,8 @@ export function createSessionService(deps: { repos: Repos; clock: Clock }) {
   const { repos, clock } = deps;
 
   return {
-    async listSessions(orgId: string, userId: string): Promise<SessionSummary[]> {
+    /** `currentSessionUid`: the session uid of the caller's token, to mark that session. */
+    async listSessions(orgId: string, userId: string, currentSessionUid?: string): Promise<SessionSummary[]> {
       const sessions = await repos.oidcPayloads.listSessions(orgId, userId, clock.now());
       const applications = new Map((await repos.applications.listForOrganization(orgId)).map((a) => [a.id, a.name]));
       return sessions
@@ -37,6 +41,7 @@ export function createSessionService(deps: { repos: Repos; clock: Clock }) {
             signedInAt: fromEpoch(session.loginTs),
             expiresAt: fromEpoch(session.exp),
             applications: Object.keys(session.authorizations ?? {}).map((clientId) => ({ clientId, name: applications.get(clientId) ?? clientId })),
+            current: currentSessionUid !== undefined && session.uid === currentSessionUid,
           };
         })
         .sort((a, b) => (b.signedInAt?.getTime() ?? 0) - (a.signedInAt?.getTime() ?? 0));

@@ -10,6 +10,7 @@ import { ScimError } from '../../scim/errors.ts';
 import { AuthenticationError, authenticate } from '../scim/bearer-auth.ts';
 import { applicationRoutes } from './applications.ts';
 import { sessionRoutes } from './sessions.ts';
+import { myApplicationRoutes } from './my-applications.ts';
 import { administratorRoutes } from './administrators.ts';
 import { onboardingApiRoutes } from './onboarding.ts';
 import type { Principal } from '../scim/context.ts';
@@ -80,6 +81,7 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
     });
     await secured.register(applicationRoutes, { system });
     await secured.register(sessionRoutes, { system });
+    await secured.register(myApplicationRoutes, { system });
     await secured.register(administratorRoutes, { system });
     await secured.register(onboardingApiRoutes, { system, prefix: '/server/v1' });
   });

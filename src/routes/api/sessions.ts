@@ -12,6 +12,7 @@ const sessionSchema = {
     signedInAt: { type: ['string', 'null'], format: 'date-time' },
     expiresAt: { type: ['string', 'null'], format: 'date-time' },
     applications: { type: 'array', items: { type: 'object', properties: { clientId: { type: 'string' }, name: { type: 'string' } } } },
+    current: { type: 'boolean', description: 'The session the calling token was issued in' },
   },
 } as const;
 
@@ -28,7 +29,7 @@ export async function sessionRoutes(app: FastifyInstance, { system }: { system: 
     { schema: { tags, summary: "The signed-in user's sessions", response: { 200: { type: 'object', properties: { sessions: { type: 'array', items: sessionSchema } } } } } },
     async (request) => {
       const { organization, principal } = me(request);
-      const sessions = await system.services.sessions.listSessions(organization.id, principal.id);
+      const sessions = await system.services.sessions.listSessions(organization.id, principal.id, principal.sessionUid);
       return { sessions: sessions.map((s) => ({ ...s, signedInAt: s.signedInAt?.toISOString() ?? null, expiresAt: s.expiresAt?.toISOString() ?? null })) };
     },
   );

@@ -37,7 +37,13 @@ export async function authenticate(system: System, request: FastifyRequest, orgH
     // The token outlives nothing: a disabled, locked or deleted user's tokens stop here.
     const user = await system.repos.users.findById(entry.organization.id, userToken.accountId);
     if (!user || user.accountState !== 'active') throw new AuthenticationError(realm, 'The access token is no longer valid', 'invalid_token');
-    return { kind: 'user', id: user.id, clientId: userToken.clientId!, scopes: new Set((userToken.scope ?? '').split(' ').filter(Boolean)) };
+    return {
+      kind: 'user',
+      id: user.id,
+      clientId: userToken.clientId!,
+      scopes: new Set((userToken.scope ?? '').split(' ').filter(Boolean)),
+      sessionUid: userToken.sessionUid,
+    };
   }
   if (appToken && !appToken.isExpired) {
     return { kind: 'application', id: appToken.clientId!, clientId: appToken.clientId!, scopes: new Set((appToken.scope ?? '').split(' ').filter(Boolean)) };

@@ -12,6 +12,8 @@ export interface Principal {
   id: string;
   clientId: string;
   scopes: Set<string>;
+  /** A user token's sign-in session (the provider's Session uid), so My Account can mark it. */
+  sessionUid?: string;
 }
 
 export interface ScimRequestState {
