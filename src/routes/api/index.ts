@@ -13,6 +13,7 @@ import { sessionRoutes } from './sessions.ts';
 import { myApplicationRoutes } from './my-applications.ts';
 import { administratorRoutes } from './administrators.ts';
 import { onboardingApiRoutes } from './onboarding.ts';
+import { auditRoutes } from './audit.ts';
 import type { Principal } from '../scim/context.ts';
 import type { Organization } from '../../repos/organization-repo.ts';
 
@@ -84,5 +85,6 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
     await secured.register(myApplicationRoutes, { system });
     await secured.register(administratorRoutes, { system });
     await secured.register(onboardingApiRoutes, { system, prefix: '/server/v1' });
+    await secured.register(auditRoutes, { system });
   });
 }
