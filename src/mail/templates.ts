@@ -175,24 +175,30 @@ export function renderTemplate(template: MailTemplate, values: TemplateValues): 
 /** Checks an organization's override before it is stored; the message names what is wrong. */
 export function validateTemplate(input: { subject?: unknown; text?: unknown; html?: unknown }): MailTemplate {
   const problems: string[] = [];
+  // The same problems by part (subject, text, html), for a form to show on each field.
+  const fields: Record<string, string> = {};
+  const problem = (name: string, message: string) => {
+    problems.push(message);
+    fields[name] = fields[name] ? `${fields[name]}; ${message}` : message;
+  };
   const field = (name: 'subject' | 'text' | 'html', limit: number): string => {
     const value = input[name];
     if (typeof value !== 'string' || value.trim() === '') {
-      problems.push(`${name} is required`);
+      problem(name, `${name} is required`);
       return '';
     }
-    if (value.length > limit) problems.push(`${name} must be at most ${limit} characters`);
+    if (value.length > limit) problem(name, `${name} must be at most ${limit} characters`);
     for (const match of value.matchAll(PLACEHOLDER)) {
       if (!(TEMPLATE_VARIABLES as readonly string[]).includes(match[1])) {
-        problems.push(`${name} uses the unknown placeholder {{${match[1]}}}; known ones are ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`);
+        problem(name, `${name} uses the unknown placeholder {{${match[1]}}}; known ones are ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}`);
       }
     }
     return value;
   };
   const subject = field('subject', TEMPLATE_LIMITS.subject);
-  if (/[\r\n\u2028\u2029]/.test(subject)) problems.push('subject must be a single line');
+  if (/[\r\n\u2028\u2029]/.test(subject)) problem('subject', 'subject must be a single line');
   const text = field('text', TEMPLATE_LIMITS.body);
   const html = field('html', TEMPLATE_LIMITS.body);
-  if (problems.length > 0) throw new AppError('request.invalid', problems.join('; '), { details: { problems } });
+  if (problems.length > 0) throw new AppError('request.invalid', problems.join('; '), { details: { problems, fields } });
   return { subject, text, html };
 }

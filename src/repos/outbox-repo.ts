@@ -229,6 +229,19 @@ export function createOutboxRepo(db: Kysely<Database>) {
       return Number(row.n);
     },
 
+    /** One organization's mails by status (the Console's mail status). */
+    async countForOrganization(orgId: string): Promise<Record<OutboxStatus, number>> {
+      const rows = await db
+        .selectFrom('outbox')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('org_id', '=', orgId)
+        .groupBy('status')
+        .execute();
+      const counts: Record<OutboxStatus, number> = { pending: 0, sent: 0, failed: 0 };
+      for (const row of rows) counts[row.status] = Number(row.n);
+      return counts;
+    },
+
     async deliverToDevMailbox(mail: DevMail): Promise<void> {
       await db
         .insertInto('dev_mailbox')

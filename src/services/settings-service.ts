@@ -6,7 +6,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { MailPurpose } from '../db/onboarding-schema.ts';
 import { DEFAULT_SETTINGS, type OrganizationSettings } from '../repos/settings-repo.ts';
 import { AppError } from '../errors.ts';
-import { DEFAULT_TEMPLATES, validateTemplate, type MailTemplate } from '../mail/templates.ts';
+import { DEFAULT_TEMPLATES, renderTemplate, validateTemplate, type MailTemplate, type RenderedMail, type TemplateValues } from '../mail/templates.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
 const DAY = 24 * 60 * 60;
@@ -43,21 +43,27 @@ export function createSettingsService(deps: { repos: Repos; clock: Clock }) {
         throw new AppError('request.invalid', 'The body must be a JSON object of settings');
       }
       const problems: string[] = [];
+      // The same problems by setting, so a form can show each one on its own field.
+      const fields: Record<string, string> = {};
+      const problem = (key: string, message: string) => {
+        problems.push(message);
+        fields[key] = message;
+      };
       const changes: Partial<Record<keyof OrganizationSettings, boolean | number>> = {};
       for (const [key, value] of Object.entries(patch)) {
         const rule = SETTING_RULES[key as keyof OrganizationSettings];
         if (!rule) {
-          problems.push(`${key} is not a setting (known: ${Object.keys(SETTING_RULES).join(', ')})`);
+          problem(key, `${key} is not a setting (known: ${Object.keys(SETTING_RULES).join(', ')})`);
         } else if (rule.kind === 'boolean') {
-          if (typeof value !== 'boolean') problems.push(`${key} must be true or false`);
+          if (typeof value !== 'boolean') problem(key, `${key} must be true or false`);
           else changes[key as keyof OrganizationSettings] = value;
         } else if (typeof value !== 'number' || !Number.isInteger(value) || value < rule.min || value > rule.max) {
-          problems.push(`${key} must be a whole number from ${rule.min} to ${rule.max}${rule.unit ? ` ${rule.unit}` : ''}`);
+          problem(key, `${key} must be a whole number from ${rule.min} to ${rule.max}${rule.unit ? ` ${rule.unit}` : ''}`);
         } else {
           changes[key as keyof OrganizationSettings] = value;
         }
       }
-      if (problems.length > 0) throw new AppError('request.invalid', problems.join('; '), { details: { problems } });
+      if (problems.length > 0) throw new AppError('request.invalid', problems.join('; '), { details: { problems, fields } });
       return repos.transaction(async (tx) => {
         const before = await tx.settings.find(orgId);
         const after = { ...before, ...changes } as OrganizationSettings;
@@ -88,6 +94,16 @@ export function createSettingsService(deps: { repos: Repos; clock: Clock }) {
         await tx.audit.record({ ...auditFields(ctx), orgId, occurredAt: now, action: 'mail_template.updated', targetType: 'mail_template', targetId: purpose, after: { subject: template.subject } });
       });
       return { purpose, ...template, customized: true };
+    },
+
+    /**
+     * A template rendered as a mail would be (values escaped into the HTML just the same): the
+     * draft given, checked like one being saved, or else the one in use. Nothing is stored.
+     */
+    async previewTemplate(orgId: string, purpose: MailPurpose, draft: unknown, values: TemplateValues): Promise<RenderedMail> {
+      const body = typeof draft === 'object' && draft !== null ? (draft as Record<string, unknown>) : undefined;
+      const template = body ? validateTemplate({ subject: body.subject, text: body.text, html: body.html }) : ((await repos.settings.findTemplate(orgId, purpose)) ?? DEFAULT_TEMPLATES[purpose]);
+      return renderTemplate(template, values);
     },
 
     async resetTemplate(orgId: string, purpose: MailPurpose, ctx: RequestContext): Promise<TemplateView> {

@@ -14,6 +14,7 @@ import { myApplicationRoutes } from './my-applications.ts';
 import { administratorRoutes } from './administrators.ts';
 import { onboardingApiRoutes } from './onboarding.ts';
 import { auditRoutes } from './audit.ts';
+import { mailSettingsRoutes } from './mail-settings.ts';
 import type { Principal } from '../scim/context.ts';
 import type { Organization } from '../../repos/organization-repo.ts';
 
@@ -86,5 +87,6 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
     await secured.register(administratorRoutes, { system });
     await secured.register(onboardingApiRoutes, { system, prefix: '/server/v1' });
     await secured.register(auditRoutes, { system });
+    await secured.register(mailSettingsRoutes, { system });
   });
 }
