@@ -64,6 +64,22 @@ export function createCredentialRepo(db: Kysely<Database>) {
       );
     },
 
+    /**
+     * Which of these users hold a temporary password (set by an administrator, to be changed at
+     * the first sign-in): one query for a whole page of users, answering flags, never hashes.
+     */
+    async usersWithTemporaryPassword(orgId: string, userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('password_credentials')
+        .select('user_id')
+        .where('org_id', '=', orgId)
+        .where('user_id', 'in', userIds)
+        .where('is_temporary', '=', true)
+        .execute();
+      return new Set(rows.map((row) => row.user_id));
+    },
+
     async removePassword(orgId: string, userId: string): Promise<void> {
       await db.deleteFrom('password_credentials').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
     },

@@ -75,6 +75,10 @@ export const userSchema: SchemaDefinition = {
         attr('primary', 'Whether this is the primary address (the userName)', { type: 'boolean' }),
       ],
     }),
+    attr('userType', 'Customer, or Administrator (an owner or administrator of the organization, managed through the management API)', {
+      mutability: 'readOnly',
+      canonicalValues: ['Customer', 'Administrator'],
+    }),
     attr('active', 'False when the account is disabled', { type: 'boolean' }),
     attr('password', 'The password; write-only and never returned', { mutability: 'writeOnly', returned: 'never', caseExact: true }),
     attr('groups', 'The groups the user belongs to; change them through the Groups endpoint', {
@@ -127,6 +131,10 @@ export const wso2UserSchema: SchemaDefinition = {
       canonicalValues: ['PENDING', 'ACTIVE', 'LOCKED', 'DISABLED'],
     }),
     attr('accountLocked', 'Whether the account is locked; set it to lock or unlock', { type: 'boolean' }),
+    attr('temporaryPassword', 'Whether the password is a temporary one an administrator set, which the user must change at the first sign-in', {
+      type: 'boolean',
+      mutability: 'readOnly',
+    }),
   ],
 };
 

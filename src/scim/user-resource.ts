@@ -32,6 +32,7 @@ export function toScimUser(view: UserView, locations: ScimLocations): Record<str
     ...(Object.keys(name).length > 0 && { name }),
     ...((user.displayName || formatted) && { displayName: user.displayName || formatted }),
     emails: emails.map((e) => ({ value: e.value, ...(e.type && { type: e.type }), primary: e.primary })),
+    userType: user.userType === 'administrator' ? 'Administrator' : 'Customer',
     active: user.accountState !== 'disabled',
     groups: groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${locations.base}/Groups/${g.id}` })),
     ...(enterprise && { [ENTERPRISE_USER_SCHEMA]: enterprise }),
@@ -39,6 +40,7 @@ export function toScimUser(view: UserView, locations: ScimLocations): Record<str
       emailVerified: user.emailVerified,
       accountState: user.accountState.toUpperCase(),
       accountLocked: user.accountState === 'locked',
+      temporaryPassword: view.temporaryPassword,
     },
     meta: {
       resourceType: 'User',

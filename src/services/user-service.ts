@@ -61,6 +61,8 @@ export interface UserView {
   user: User;
   emails: UserEmail[];
   groups: Group[];
+  /** The password is a temporary one an administrator set, to be changed at the first sign-in. */
+  temporaryPassword: boolean;
   /** On create with askPassword: the invitation's link and how it is delivered. */
   invitation?: InvitationLink;
 }
@@ -132,9 +134,12 @@ function auditView(user: User) {
 export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock; onboarding: OnboardingService }) {
   const { repos, hasher, clock, onboarding } = deps;
 
-  async function hashIfGiven(password: string | undefined, userName: string, organization: Organization): Promise<string | undefined> {
+  // `reader` is the open transaction when there is one: on SQLite (one connection) a read beside
+  // it would wait for the transaction forever.
+  async function hashIfGiven(password: string | undefined, userName: string, organization: Organization, reader?: RepoSet): Promise<string | undefined> {
     if (password === undefined) return undefined;
-    assertPasswordAcceptable(password, { email: userName, organizationName: organization.displayName, minLength: await onboarding.passwordMinLength(organization.id) });
+    const minLength = reader ? (await reader.settings.find(organization.id)).passwordMinLength : await onboarding.passwordMinLength(organization.id);
+    assertPasswordAcceptable(password, { email: userName, organizationName: organization.displayName, minLength });
     return hasher.hash(password);
   }
 
@@ -145,9 +150,19 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     if (missing.length > 0) throw invalid(`No group with id ${missing.map((id) => `"${id}"`).join(', ')} in this organization`, 'groups');
   }
 
+  /** Users with their addresses, groups and temporary-password flags: three queries for any number of users. */
+  async function views(tx: RepoSet, orgId: string, users: User[]): Promise<UserView[]> {
+    const ids = users.map((u) => u.id);
+    const [emails, groups, temporary] = await Promise.all([
+      tx.users.listEmails(orgId, ids),
+      tx.groups.listGroupsOfUsers(orgId, ids),
+      tx.credentials.usersWithTemporaryPassword(orgId, ids),
+    ]);
+    return users.map((user) => ({ user, emails: emails.get(user.id) ?? [], groups: groups.get(user.id) ?? [], temporaryPassword: temporary.has(user.id) }));
+  }
+
   async function view(tx: RepoSet, user: User): Promise<UserView> {
-    const [emails, groups] = await Promise.all([tx.users.listEmails(user.orgId, [user.id]), tx.groups.listGroupsOfUsers(user.orgId, [user.id])]);
-    return { user, emails: emails.get(user.id) ?? [], groups: groups.get(user.id) ?? [] };
+    return (await views(tx, user.orgId, [user]))[0];
   }
 
   async function requireUser(tx: RepoSet, orgId: string, id: string): Promise<User> {
@@ -163,13 +178,14 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
   }
 
   const service = {
-    async prepareCreate(organization: Organization, input: NewUserInput): Promise<PreparedUser> {
+    /** `reader`: the transaction the caller already holds (Bulk), if any. */
+    async prepareCreate(organization: Organization, input: NewUserInput, reader?: RepoSet): Promise<PreparedUser> {
       const userName = canonicalUserName(input.userName);
       if (input.askPassword && input.password !== undefined) {
         throw invalid('Give either a password or askPassword, not both', 'password');
       }
       const attributes = cleanAttributes(input);
-      const passwordHash = await hashIfGiven(input.password, userName, organization);
+      const passwordHash = await hashIfGiven(input.password, userName, organization, reader);
       return { input: { ...input, userName }, attributes, passwordHash };
     },
 
@@ -232,11 +248,17 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       return view(tx, await requireUser(tx, orgId, id));
     },
 
-    async prepareReplace(organization: Organization, current: User, input: ReplaceUserInput): Promise<{ attributes: UserAttributes; passwordHash?: string }> {
+    /** `reader`: the transaction the caller already holds (PATCH, Bulk), if any. */
+    async prepareReplace(
+      organization: Organization,
+      current: User,
+      input: ReplaceUserInput,
+      reader?: RepoSet,
+    ): Promise<{ attributes: UserAttributes; passwordHash?: string }> {
       if (canonicalEmail(input.userName) !== current.userName) {
         throw new AppError('request.invalid', 'userName cannot be changed', { details: { field: 'userName', scimType: 'mutability' } });
       }
-      return { attributes: cleanAttributes(input), passwordHash: await hashIfGiven(input.password, current.userName, organization) };
+      return { attributes: cleanAttributes(input), passwordHash: await hashIfGiven(input.password, current.userName, organization, reader) };
     },
 
     /** Replaces every client-settable attribute (PUT semantics; PATCH arrives here after applying). */
@@ -326,10 +348,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     },
 
     async listUsers(orgId: string, query: UserListQuery): Promise<UserView[]> {
-      const users = await repos.users.list(orgId, query);
-      const ids = users.map((u) => u.id);
-      const [emails, groups] = await Promise.all([repos.users.listEmails(orgId, ids), repos.groups.listGroupsOfUsers(orgId, ids)]);
-      return users.map((user) => ({ user, emails: emails.get(user.id) ?? [], groups: groups.get(user.id) ?? [] }));
+      return views(repos, orgId, await repos.users.list(orgId, query));
     },
 
     countUsers(orgId: string, where?: Expression<SqlBool>): Promise<number> {

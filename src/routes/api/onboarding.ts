@@ -46,14 +46,15 @@ function mailJson(mail: OutboxMailStatus) {
   };
 }
 
-function invitationJson(userId: string, userName: string, invitation: InvitationLink) {
+function invitationJson(userId: string, userName: string, invitation: InvitationLink, showLink = invitation.delivery === 'link') {
   return {
     userId,
     userName,
     delivery: invitation.delivery,
     expiresAt: invitation.expiresAt.toISOString(),
-    // The link itself only for an offline invitation: a mailed one stays in the mail.
-    ...(invitation.delivery === 'link' && { link: invitation.url }),
+    // The link itself for an offline invitation; a mailed one stays in the mail, except for the
+    // administrator who just created it (see POST /invitations).
+    ...(showLink && { link: invitation.url }),
     ...(invitation.mailId && { mailId: invitation.mailId }),
   };
 }
@@ -119,7 +120,7 @@ export async function onboardingApiRoutes(app: FastifyInstance, { system }: { sy
   // --- invitations -----------------------------------------------------------------------------
 
   app.post('/invitations', async (request, reply) => {
-    const { organization, ctx } = authorized(request, 'internal_user_mgt_create');
+    const { organization, principal, ctx } = authorized(request, 'internal_user_mgt_create');
     const body = objectBody(request.body);
     const email = optionalText(body, 'email');
     if (!email) throw new AppError('request.invalid', 'email is required', { details: { field: 'email' } });
@@ -139,7 +140,12 @@ export async function onboardingApiRoutes(app: FastifyInstance, { system }: { sy
       },
       ctx,
     );
-    return reply.code(201).send(invitationJson(view.user.id, view.user.userName, view.invitation!));
+    // A person creating the invitation in the Console may also pass the mailed link on by hand
+    // (the mail can be slow or filtered): they could have asked for an offline link anyway, and
+    // issuing a second link would void the mailed one. Machine clients keep the mailed link out of
+    // their answers (and logs) unless they ask for delivery "link".
+    const showLink = view.invitation!.delivery === 'link' || principal.kind === 'user';
+    return reply.code(201).send(invitationJson(view.user.id, view.user.userName, view.invitation!, showLink));
   });
 
   app.post<{ Params: { id: string } }>('/users/:id/invitation', async (request) => {

@@ -55,7 +55,7 @@ async function currentUser(tx: RepoSet, orgId: string, id: string) {
 
 export async function createUser(c: OperationContext, body: unknown, tx?: RepoSet): Promise<OperationResult> {
   const { users } = c.system.services;
-  const prepared = await users.prepareCreate(c.organization, readScimUser(body, { mode: 'create' }));
+  const prepared = await users.prepareCreate(c.organization, readScimUser(body, { mode: 'create' }), tx);
   const view = await inTransaction(c, tx, (t) => users.writeCreate(t, c.organization, prepared, c.ctx));
   return { status: 201, resource: toScimUser(view, c.locations) };
 }
@@ -68,7 +68,7 @@ async function replaceUserOnce(c: OperationContext, id: string, body: unknown, e
   const { users } = c.system.services;
   const input = toReplaceInput(readScimUser(body, { mode: 'replace', id }));
   const current = await currentUser(tx ?? c.system.repos, c.organization.id, id);
-  const prepared = await users.prepareReplace(c.organization, current, input);
+  const prepared = await users.prepareReplace(c.organization, current, input, tx);
   const view = await inTransaction(c, tx, (t) => users.writeReplace(t, c.organization, id, prepared, c.ctx, expectedVersion ?? current.version));
   return { status: 200, resource: toScimUser(view, c.locations) };
 }
@@ -86,7 +86,7 @@ async function patchUserOnce(c: OperationContext, id: string, body: unknown, exp
     const view = await users.getUserIn(t, c.organization.id, id);
     const patched = applyPatch(toScimUser(view, c.locations), body, USER_RESOURCE);
     const input = toReplaceInput(readScimUser(patched, { mode: 'replace', id }));
-    const prepared = await users.prepareReplace(c.organization, view.user, input);
+    const prepared = await users.prepareReplace(c.organization, view.user, input, t);
     return users.writeReplace(t, c.organization, id, prepared, c.ctx, expectedVersion ?? view.user.version);
   });
   return { status: 200, resource: toScimUser(saved, c.locations) };

@@ -26,6 +26,7 @@ const resourceType = (name: string) => ({
 });
 
 const ACCOUNT_STATES = new Set(['pending', 'active', 'locked', 'disabled']);
+const USER_TYPES = new Set(['customer', 'administrator']);
 
 // displayName as a user resource shows it (user-resource.ts): the stored one, else the given and
 // family names joined. The user repository sorts by the same expression.
@@ -42,6 +43,13 @@ export const userFilterSchema: FilterSchema = {
     displayname: { kind: 'column', column: SHOWN_DISPLAY_NAME, type: 'string' },
     'name.familyname': col('users.family_name'),
     'name.givenname': col('users.given_name'),
+    usertype: col('users.user_type', 'string', {
+      storedLowerCase: true,
+      mapValue: (value) => {
+        if (typeof value === 'string' && !USER_TYPES.has(value.toLowerCase())) throw invalidFilter('userType is Customer or Administrator');
+        return value;
+      },
+    }),
     active: {
       kind: 'computed',
       type: 'boolean',
@@ -89,6 +97,16 @@ export const userFilterSchema: FilterSchema = {
       type: 'boolean',
       compare: (op, value) =>
         (op === 'eq') === (value === true) ? sql<SqlBool>`users.account_state = 'locked'` : sql<SqlBool>`users.account_state <> 'locked'`,
+      present: () => ALWAYS_TRUE,
+    },
+    // One primary-key probe per candidate row (password_credentials is keyed by user_id).
+    [`${wso2}:temporarypassword`]: {
+      kind: 'computed',
+      type: 'boolean',
+      compare: (op, value) => {
+        const temporary = sql<SqlBool>`exists (select 1 from password_credentials where password_credentials.user_id = users.id and password_credentials.is_temporary = ${true})`;
+        return (op === 'eq') === (value === true) ? temporary : sql<SqlBool>`not ${temporary}`;
+      },
       present: () => ALWAYS_TRUE,
     },
   },
