@@ -1,0 +1,82 @@
+// Creating a group: only its name, which must be unique in the organization (the server says
+// so with a 409 `uniqueness`, shown on the field). Members are added on the group's page.
+
+import { useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ApiError, errorMessage } from '../../../api/http.ts';
+import { groups } from '../../../api/scim.ts';
+import { groupKeys } from './group-queries.ts';
+import { groupNameError, MAX_GROUP_NAME } from './group-name.ts';
+
+export function CreateGroupModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const [name, setName] = useState('');
+  const [nameError, setNameError] = useState<string>();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+
+  const create = useMutation({
+    mutationFn: (displayName: string) => groups.create(displayName),
+    onSuccess: async (group) => {
+      await queryClient.invalidateQueries({ queryKey: groupKeys.all });
+      notifications.show({ color: 'green', message: `Group “${group.displayName}” created` });
+      close();
+      navigate(`/groups/${group.id}`);
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && (error.status === 409 || error.code === 'invalidValue')) setNameError(error.message);
+    },
+  });
+
+  function close() {
+    setName('');
+    setNameError(undefined);
+    create.reset();
+    onClose();
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const problem = groupNameError(name);
+    setNameError(problem);
+    if (!problem) create.mutate(name.trim());
+  }
+
+  const otherError = create.isError && !nameError ? errorMessage(create.error) : undefined;
+  return (
+    <Modal opened={opened} onClose={close} title="New group">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <TextInput
+            label="Group name"
+            description="Unique in the organization. You can rename it later."
+            value={name}
+            onChange={(event) => {
+              setName(event.currentTarget.value);
+              setNameError(undefined);
+            }}
+            error={nameError}
+            required
+            data-autofocus
+            maxLength={MAX_GROUP_NAME}
+          />
+          {otherError && (
+            <Alert color="red" role="alert">
+              {otherError}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create group
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

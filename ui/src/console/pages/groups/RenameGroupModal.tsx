@@ -1,0 +1,87 @@
+// Renaming a group: a SCIM PATCH replacing displayName, sent with If-Match so that a rename
+// based on a name someone else has since changed fails (412) instead of overwriting theirs.
+
+import { useEffect, useState, type FormEvent } from 'react';
+import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ApiError, errorMessage } from '../../../api/http.ts';
+import { groups, type ScimGroup } from '../../../api/scim.ts';
+import { groupKeys } from './group-queries.ts';
+import { groupNameError, MAX_GROUP_NAME } from './group-name.ts';
+
+export function RenameGroupModal({ group, opened, onClose }: { group: ScimGroup; opened: boolean; onClose: () => void }) {
+  const [name, setName] = useState(group.displayName);
+  const [nameError, setNameError] = useState<string>();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    if (opened) setName(group.displayName);
+  }, [opened, group.displayName]);
+
+  const rename = useMutation({
+    mutationFn: (displayName: string) => groups.patch(group.id, [{ op: 'replace', path: 'displayName', value: displayName }], group.meta.version),
+    onSuccess: async (updated) => {
+      await queryClient.invalidateQueries({ queryKey: groupKeys.all });
+      notifications.show({ color: 'green', message: `Group renamed to “${updated.displayName}”` });
+      close();
+    },
+    onError: async (error) => {
+      if (error instanceof ApiError && (error.status === 409 || error.code === 'invalidValue')) setNameError(error.message);
+      // Someone changed the group meanwhile: show its current state so the next try can succeed.
+      if (error instanceof ApiError && error.status === 412) await queryClient.invalidateQueries({ queryKey: groupKeys.one(group.id) });
+    },
+  });
+
+  function close() {
+    setNameError(undefined);
+    rename.reset();
+    onClose();
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const problem = groupNameError(name);
+    setNameError(problem);
+    if (problem) return;
+    if (name.trim() === group.displayName) return close();
+    rename.mutate(name.trim());
+  }
+
+  const stale = rename.error instanceof ApiError && rename.error.status === 412;
+  const otherError = rename.isError && !nameError ? (stale ? 'Someone else changed this group while you were editing it. The page now shows its latest state; try again.' : errorMessage(rename.error)) : undefined;
+  return (
+    <Modal opened={opened} onClose={close} title="Rename group">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <TextInput
+            label="Group name"
+            description="Unique in the organization."
+            value={name}
+            onChange={(event) => {
+              setName(event.currentTarget.value);
+              setNameError(undefined);
+            }}
+            error={nameError}
+            required
+            data-autofocus
+            maxLength={MAX_GROUP_NAME}
+          />
+          {otherError && (
+            <Alert color="red" role="alert">
+              {otherError}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={rename.isPending}>
+              Save name
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
