@@ -27,7 +27,8 @@ async function fieldError(page: Page, label: string): Promise<string> {
 
 /** No part of the page is wider than the viewport (nothing to scroll sideways to). */
 async function expectNoSidewaysScroll(page: Page) {
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+  // A string runs in the page: the test code is type-checked without the DOM library.
+  const widths = await page.evaluate<{ page: number; viewport: number }>('({ page: document.documentElement.scrollWidth, viewport: window.innerWidth })');
   expect(widths.page).toBeLessThanOrEqual(widths.viewport);
 }
 
