@@ -1,0 +1,78 @@
+// Words for the kinds of application and the API scopes a machine-to-machine application may
+// be granted. The scope list is the server's own (src/oidc/scopes.ts), so a scope added there
+// without a description here fails the type check instead of showing up unexplained.
+
+import { API_SCOPES } from '../../../../../src/oidc/scopes.ts';
+import type { Application, ApplicationType } from '../../../api/applications.ts';
+
+export const TYPE_LABELS: Record<ApplicationType, string> = {
+  spa: 'Single-page application',
+  web: 'Traditional web application',
+  m2m: 'Machine-to-machine',
+};
+
+export const TYPE_EXPLANATIONS: Record<ApplicationType, string> = {
+  spa: 'Runs in the browser (React, Angular, Vue…). It cannot keep a secret, so it signs people in with the authorization code flow and PKCE and gets no client secret.',
+  web: 'Runs on a server that can keep a secret. It signs people in with the authorization code flow and authenticates with a client secret.',
+  m2m: 'A script, service or daemon acting for itself, without a person. It gets tokens with its client secret (client credentials) for the API scopes you grant.',
+};
+
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
+  internal_login: "Read and change the signed-in user's own account (/Me)",
+  internal_user_mgt_list: 'List and search users',
+  internal_user_mgt_view: 'Read users',
+  internal_user_mgt_create: 'Create and invite users',
+  internal_user_mgt_update: 'Change users',
+  internal_user_mgt_delete: 'Delete users',
+  internal_group_mgt_view: 'Read groups and their members',
+  internal_group_mgt_create: 'Create groups',
+  internal_group_mgt_update: 'Rename groups and change their members',
+  internal_group_mgt_delete: 'Delete groups',
+  internal_bulk_resource_create: 'Send SCIM bulk requests',
+  internal_application_mgt_view: 'Read applications',
+  internal_application_mgt_create: 'Register applications',
+  internal_application_mgt_update: 'Change applications and rotate their secrets',
+  internal_application_mgt_delete: 'Delete applications',
+  internal_org_audit_view: 'Read the audit log',
+  internal_org_settings_view: "Read the organization's settings",
+  internal_org_settings_update: "Change the organization's settings",
+  internal_org_admin_mgt_view: 'Read administrators',
+  internal_org_admin_mgt_create: 'Invite administrators',
+  internal_org_admin_mgt_delete: 'Remove administrators',
+};
+
+export const API_SCOPE_LIST: readonly ApiScope[] = API_SCOPES;
+
+/** Who may sign in to an application, in words. */
+export function accessSummary(app: Application): string {
+  if (app.builtIn === 'console') return 'Owners and administrators';
+  if (app.builtIn === 'myaccount') return 'Everyone in the organization';
+  if (app.type === 'm2m') return 'No sign-in (scopes only)';
+  if (!app.accessRestricted) return 'Everyone in the organization';
+  if (app.allowedGroupIds.length === 0) return 'Nobody (no group chosen)';
+  return app.allowedGroupIds.length === 1 ? 'Members of 1 group' : `Members of ${app.allowedGroupIds.length} groups`;
+}
+
+/** The same check the server makes (application-service.ts): absolute http(s), no fragment or credentials. */
+export function uriProblem(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `“${uri}” is not an absolute URI (it needs https:// or http://)`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `“${uri}” must use http or https`;
+  if (uri.includes('#')) return `“${uri}” must not contain a fragment (#…)`;
+  if (url.username || url.password) return `“${uri}” must not contain a user name or password`;
+  return undefined;
+}
+
+/** The lines of a one-URI-per-line text area, trimmed, without blanks. */
+export function uriLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
