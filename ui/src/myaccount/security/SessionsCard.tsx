@@ -36,7 +36,12 @@ function SessionItem({ session, onSignOut }: { session: MySession; onSignOut: ()
             Ends {formatDate(session.expiresAt)} at the latest
           </Text>
         </Stack>
-        <Button variant="light" color="red" onClick={onSignOut}>
+        <Button
+          variant="light"
+          color="red"
+          onClick={onSignOut}
+          aria-label={`Sign out the session signed in ${formatDate(session.signedInAt)}${session.current ? ' (this session)' : ''}`}
+        >
           Sign out
         </Button>
       </Group>
