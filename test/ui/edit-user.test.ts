@@ -138,15 +138,25 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
 
   it('locks the account (the customer cannot sign in to My Account), then unlocks it', async () => {
     const alan = await createCustomer(bed.server.system, bed.organization, 'alan@example.com', PASSWORD, { givenName: 'Alan', familyName: 'Turing' });
+    // Alan is signed in to My Account before the lock.
+    const before = await bed.newPage(DESKTOP);
+    await signInTo(before.page, bed.myAccountUrl, 'alan@example.com', PASSWORD);
+    const stored = await before.page.evaluate<string | null>("sessionStorage.getItem('tessera:acme:myaccount:tokens')");
+    const { accessToken } = JSON.parse(stored!) as { accessToken: string };
+    const callMe = () => fetch(`${bed.baseUrl}/t/acme/scim2/Me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect((await callMe()).status).toBe(200);
+
     await openUser(alan.id, 'lock');
-    await page.getByRole('button', { name: 'Lock account' }).click();
+    await page.getByRole('button', { name: 'Lock account', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Lock Alan Turing’s account?' });
     await dialog.getByText('signed out of every application').waitFor();
-    await dialog.getByRole('button', { name: 'Lock account' }).click();
+    await dialog.getByRole('button', { name: 'Lock account', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'Unlock account' }).waitFor();
+    await page.getByRole('button', { name: 'Unlock account', exact: true }).waitFor();
     expect((await services().users.getUser(orgId(), alan.id)).user.accountState).toBe('locked');
     await shot(page, 'console-edit-user-lock');
+    // Signed out at once: the token My Account holds no longer works.
+    expect((await callMe()).status).toBe(401);
 
     // Meanwhile the hosted sign-in page turns the customer away.
     const customer = await bed.newPage(DESKTOP);
@@ -156,8 +166,8 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
     await customer.page.getByText('This account is locked. Contact your administrator.').waitFor();
     expect(customer.page.url()).not.toContain('/myaccount/');
 
-    await page.getByRole('button', { name: 'Unlock account' }).click();
-    await page.getByRole('button', { name: 'Lock account' }).waitFor();
+    await page.getByRole('button', { name: 'Unlock account', exact: true }).click();
+    await page.getByRole('button', { name: 'Lock account', exact: true }).waitFor();
     expect((await services().users.getUser(orgId(), alan.id)).user.accountState).toBe('active');
     await submitSignIn(customer.page, 'alan@example.com', PASSWORD);
     await customer.page.waitForURL((url) => url.pathname.startsWith('/t/acme/myaccount/') && !url.pathname.endsWith('/callback'));

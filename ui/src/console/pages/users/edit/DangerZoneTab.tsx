@@ -6,7 +6,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import type { ScimUser } from '../../../../api/scim.ts';
-import { DeleteUserDialog } from './DeleteUserDialogDraft.tsx';
+import { DeleteUserDialog } from '../DeleteUserDialog.tsx';
 import { userKey } from './queries.ts';
 
 export function DangerZoneTab({ user }: { user: ScimUser }) {
