@@ -25,6 +25,9 @@ async function fieldError(page: Page, label: string): Promise<string> {
   return texts.join(' ');
 }
 
+/** Lets a dialog finish its opening transition, so a screenshot shows it as a person sees it. */
+const settled = (page: Page) => page.waitForTimeout(400);
+
 /** No part of the page is wider than the viewport (nothing to scroll sideways to). */
 async function expectNoSidewaysScroll(page: Page) {
   // A string runs in the page: the test code is type-checked without the DOM library.
@@ -148,6 +151,7 @@ describe.runIf(chromiumAvailable())('My Account', () => {
     const changed = page.getByRole('dialog', { name: 'Password changed' });
     await changed.waitFor();
     expect(await changed.textContent()).toContain('every session has been signed out, including this one');
+    await settled(page);
     await screenshot(page, 'myaccount-password-changed-desktop');
     await changed.getByRole('button', { name: 'Sign in again' }).click();
     await page.waitForURL(/\/login\//);
@@ -163,7 +167,7 @@ describe.runIf(chromiumAvailable())('My Account', () => {
     expectNoConsoleErrors(other, [/status of 40[01]/, /HTTP 401 GET .*\/scim2\/Me$/, /HTTP 400 POST .*\/oauth2\/token$/]);
   }, 120_000);
 
-  it('works at 390 px: every page fits, the navigation folds into a menu', async () => {
+  it('works at 390 px: every page fits, the navigation folds into a menu; signing out this session leads to sign-in', async () => {
     const ui = await bed.newPage(PHONE);
     const { page } = ui;
     page.setDefaultTimeout(10_000);
@@ -190,6 +194,18 @@ describe.runIf(chromiumAvailable())('My Account', () => {
     }
     // Leo is in no group: the open application only.
     expect(await page.getByRole('list', { name: 'Your applications' }).getByRole('heading').allTextContents()).toEqual(['Shop']);
+
+    // Signing out the session in use warns first, then leads to the sign-in page.
+    await page.getByRole('button', { name: 'Open navigation' }).click();
+    await page.getByRole('link', { name: 'Security' }).click();
+    await page.getByRole('button', { name: /\(this session\)$/ }).click();
+    const confirm = page.getByRole('dialog', { name: 'Sign out this session?' });
+    await confirm.getByText('You will be signed out of My Account too').waitFor();
+    await settled(page);
+    await screenshot(page, 'myaccount-sign-out-this-session-phone');
+    await confirm.getByRole('button', { name: 'Sign out session' }).click();
+    await page.waitForURL(/\/login\//);
+    await page.getByLabel('Email').waitFor();
     expectNoConsoleErrors(ui);
   }, 60_000);
 });
