@@ -7,7 +7,7 @@ import { Anchor, Button, Group, Stack, Tabs, Text } from '@mantine/core';
 import { ApiError } from '../../../api/http.ts';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states.tsx';
-import { accountState, fullName, StateBadge } from './edit/format.tsx';
+import { accountState, fullName, StateBadge } from './edit/format.ts';
 import { useUser } from './edit/queries.ts';
 import { ProfileTab } from './edit/ProfileTab.tsx';
 import { GroupsTab } from './edit/GroupsTab.tsx';

@@ -9,7 +9,7 @@ import { notifications } from '@mantine/notifications';
 import { errorMessage } from '../../../../api/http.ts';
 import type { ScimUser } from '../../../../api/scim.ts';
 import { EmptyState } from '../../../../components/states.tsx';
-import { fullName } from './format.tsx';
+import { fullName } from './format.ts';
 import { useGroupSearch, useMembership } from './queries.ts';
 
 export function GroupsTab({ user }: { user: ScimUser }) {

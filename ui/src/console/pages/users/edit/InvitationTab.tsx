@@ -7,7 +7,7 @@ import { notifications } from '@mantine/notifications';
 import { errorMessage } from '../../../../api/http.ts';
 import type { ScimUser } from '../../../../api/scim.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../../components/states.tsx';
-import { accountState, formatDate } from './format.tsx';
+import { accountState, formatDate } from './format.ts';
 import { useInvitationMails, useResendInvitation, type MailStatus, type OutboxMail } from './queries.ts';
 
 const STATUS: Record<MailStatus, { label: string; color: string }> = {

@@ -6,7 +6,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { errorMessage } from '../../../../api/http.ts';
 import type { ScimUser } from '../../../../api/scim.ts';
-import { accountState, fullName, StateBadge } from './format.tsx';
+import { accountState, fullName, StateBadge } from './format.ts';
 import { useSetLocked } from './queries.ts';
 
 export function LockTab({ user }: { user: ScimUser }) {

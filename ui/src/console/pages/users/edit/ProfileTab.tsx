@@ -8,7 +8,7 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, errorMessage } from '../../../../api/http.ts';
 import { WSO2_SCHEMA, type PatchOperation, type ScimUser } from '../../../../api/scim.ts';
-import { accountState, formatDate, StateBadge, stateMeaning } from './format.tsx';
+import { formatDate, StateBadge, stateMeaning } from './format.ts';
 import { usePatchUser, userKey } from './queries.ts';
 
 const MAX_NAME = 256;
@@ -157,7 +157,7 @@ function AccountFacts({ user }: { user: ScimUser }) {
           <Group gap="xs" component="span">
             <StateBadge user={user} />
             <Text span size="sm" c="dimmed">
-              {stateMeaning(accountState(user))}
+              {stateMeaning(user)}
             </Text>
           </Group>
         </Fact>
