@@ -1,6 +1,180 @@
-// Placeholder until this page is built.
+// Manage > Users: the organization's customers, searched by email or name, filtered by state and
+// group, sorted, and paged with SCIM cursors (the last page is as quick as the first). Each row
+// shows the account's state at a glance and offers Edit and Delete, as the guide describes.
+// Filters and sort live in the address, so Back from a user's page returns to the same list.
+
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Button, Group, Menu, Stack, Text } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQueryClient } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
+import type { ScimUser } from '../../../api/scim.ts';
 import { PageHeader } from '../../../components/PageHeader.tsx';
+import { EmptyState, ErrorState, LoadingState } from '../../../components/states.tsx';
+import { DeleteUserDialog } from './DeleteUserDialog.tsx';
+import { isUserState } from './user-state.ts';
+import { isSortKey, PAGE_SIZES, useCustomerPage, usersListKey, type PageSize, type UserListFilters } from './users-query.ts';
+import { UsersFilters } from './UsersFilters.tsx';
+import { UsersTable } from './UsersTable.tsx';
+import { UsersPager } from './UsersPager.tsx';
+
+function readFilters(params: URLSearchParams): UserListFilters {
+  const state = params.get('state');
+  const sort = params.get('sort');
+  const size = Number(params.get('size'));
+  return {
+    search: params.get('q') ?? '',
+    state: isUserState(state) ? state : null,
+    groupId: params.get('group') || null,
+    sort: isSortKey(sort) ? sort : 'newest',
+    pageSize: (PAGE_SIZES as readonly number[]).includes(size) ? (size as PageSize) : 25,
+  };
+}
+
+function countText(total: number, filtered: boolean): string {
+  const count = total.toLocaleString();
+  if (!filtered) return total === 1 ? '1 customer' : `${count} customers`;
+  return total === 1 ? '1 customer matches' : `${count} customers match`;
+}
+
+function NewUserMenu() {
+  const navigate = useNavigate();
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button>New User</Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>Add a user</Menu.Label>
+        <Menu.Item onClick={() => navigate('/users/new')}>Customer</Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
 
 export default function UsersPage() {
-  return <PageHeader title="UsersPage" />;
+  const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  const queryClient = useQueryClient();
+
+  // What the person types is searched once they pause, and kept in the address.
+  const [searchText, setSearchText] = useState(filters.search);
+  const [debouncedSearch] = useDebouncedValue(searchText, 300);
+  useEffect(() => {
+    if (debouncedSearch.trim() === filters.search.trim()) return;
+    update({ q: debouncedSearch.trim() || null });
+    // Only a settled search updates the address (update reads the current parameters itself).
+  }, [debouncedSearch]);
+
+  function update(changes: Record<string, string | null>) {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) next.delete(key);
+      else next.set(key, value);
+    }
+    setParams(next, { replace: true });
+  }
+
+  // Cursor paging: the cursors of the pages before this one, reset whenever the list changes.
+  const listKey = JSON.stringify(filters);
+  const [trail, setTrail] = useState<{ key: string; cursors: string[] }>({ key: listKey, cursors: [''] });
+  const cursors = trail.key === listKey ? trail.cursors : [''];
+  const page = useCustomerPage(filters, cursors[cursors.length - 1]);
+
+  const [deleting, setDeleting] = useState<ScimUser | null>(null);
+  const filtered = Boolean(filters.search || filters.state || filters.groupId);
+
+  const clearFilters = () => {
+    setSearchText('');
+    update({ q: null, state: null, group: null });
+  };
+
+  const deleted = () => {
+    const user = deleting;
+    setDeleting(null);
+    if (user) notifications.show({ color: 'green', title: 'User deleted', message: `${user.userName} was deleted.` });
+    // The page may now be short by one, or empty: start the traversal again where it makes sense.
+    if (page.data && page.data.Resources.length === 1 && cursors.length > 1) setTrail({ key: listKey, cursors: cursors.slice(0, -1) });
+    void queryClient.invalidateQueries({ queryKey: usersListKey });
+    void queryClient.invalidateQueries({ queryKey: ['groups'] });
+  };
+
+  let body;
+  if (page.isPending) {
+    body = <LoadingState label="Loading users…" />;
+  } else if (page.isError && !page.data) {
+    body = (
+      <Stack gap="sm">
+        <ErrorState error={page.error} title="The users could not be loaded" />
+        <Group>
+          <Button variant="default" onClick={() => void page.refetch()} loading={page.isFetching}>
+            Try again
+          </Button>
+        </Group>
+      </Stack>
+    );
+  } else if (page.data.totalResults === 0 && !filtered) {
+    body = (
+      <EmptyState title="No customers yet">
+        <Stack gap="sm" align="center">
+          <span>Invite your first customer, or give them a temporary password. Customers can also register themselves in My Account when self-registration is on.</span>
+          <Button component={Link} to="/users/new">
+            Add a customer
+          </Button>
+        </Stack>
+      </EmptyState>
+    );
+  } else if (page.data.Resources.length === 0) {
+    body = (
+      <EmptyState title="No customers match">
+        <Stack gap="sm" align="center">
+          <span>Try another search, or clear the filters.</span>
+          <Button variant="default" onClick={clearFilters}>
+            Clear filters
+          </Button>
+        </Stack>
+      </EmptyState>
+    );
+  } else {
+    const data = page.data;
+    body = (
+      <Stack gap="sm">
+        <UsersTable users={data.Resources} busy={page.isPlaceholderData} onDelete={setDeleting} />
+        <UsersPager
+          pageNumber={cursors.length}
+          pageSize={filters.pageSize}
+          shown={data.Resources.length}
+          total={data.totalResults}
+          busy={page.isFetching}
+          hasNext={Boolean(data.nextCursor)}
+          onPrevious={() => setTrail({ key: listKey, cursors: cursors.slice(0, -1) })}
+          onNext={() => data.nextCursor && setTrail({ key: listKey, cursors: [...cursors, data.nextCursor] })}
+          onFirst={() => setTrail({ key: listKey, cursors: [''] })}
+          onPageSize={(size) => update({ size: size === 25 ? null : String(size) })}
+        />
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack gap="md">
+      <PageHeader title="Users" description="The customers of your organization: invite them, set their groups, and remove them." actions={<NewUserMenu />} />
+      <UsersFilters
+        searchText={searchText}
+        onSearchText={setSearchText}
+        state={filters.state}
+        onState={(state) => update({ state })}
+        groupId={filters.groupId}
+        onGroup={(group) => update({ group })}
+        sort={filters.sort}
+        onSort={(sort) => update({ sort: sort === 'newest' ? null : sort })}
+      />
+      <Text size="sm" c="dimmed" aria-live="polite">
+        {page.data ? countText(page.data.totalResults, filtered) : ''}
+      </Text>
+      {body}
+      {deleting && <DeleteUserDialog user={deleting} opened onClose={() => setDeleting(null)} onDeleted={deleted} />}
+    </Stack>
+  );
 }
