@@ -248,6 +248,7 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
     await page.goto(`${bed.consoleUrl}users/${gone.id}`);
     await page.getByText('This user no longer exists').waitFor();
     await page.getByRole('link', { name: 'Back to Users' }).waitFor();
+    await shot(page, 'console-edit-user-not-found');
     expectNoConsoleErrors(owner, [new RegExp(`HTTP 404 GET .*/scim2/Users/${gone.id}`), /404 \(Not Found\)/]);
   });
 });
