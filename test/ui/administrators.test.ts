@@ -6,6 +6,9 @@ import { chromiumAvailable, expectNoConsoleErrors, OWNER_PASSWORD, screenshot, s
 
 const ADMIN_PASSWORD = 'plum-orbit-candle-42';
 
+// The page answers after its queries do: give them as long as any other step.
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
+
 describe.runIf(chromiumAvailable())('the Console administrators page', () => {
   let bed: UiTestBed;
   let owner: UiPage;
@@ -42,11 +45,11 @@ describe.runIf(chromiumAvailable())('the Console administrators page', () => {
 
     const invited = page.getByRole('dialog', { name: 'Administrator invited' });
     const linkField = invited.getByRole('textbox', { name: 'Invitation link' });
-    await expect.poll(() => linkField.inputValue()).toMatch(/\/t\/acme\/password\/set\?token=/);
+    await poll(() => linkField.inputValue()).toMatch(/\/t\/acme\/password\/set\?token=/);
     const link = await linkField.inputValue();
     await invited.getByRole('button', { name: 'Copy link' }).click();
     await invited.getByRole('button', { name: 'Link copied' }).waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(link);
     await screenshot(page, 'console-administrators-invited');
     await invited.getByRole('button', { name: 'Done' }).click();
 
@@ -88,7 +91,7 @@ describe.runIf(chromiumAvailable())('the Console administrators page', () => {
     await dialog.getByRole('checkbox', { name: 'I understand that this account will be deleted' }).check();
     await confirm.click();
     await page.getByText('ada@acme.test is no longer an administrator').waitFor();
-    await expect.poll(() => page.getByRole('row').filter({ hasText: 'ada@acme.test' }).count()).toBe(0);
+    await poll(() => page.getByRole('row').filter({ hasText: 'ada@acme.test' }).count()).toBe(0);
     expect((await administrators()).map((a) => a.userName)).toEqual(['owner@acme.test']);
     await screenshot(page, 'console-administrators');
     expectNoConsoleErrors(owner);
