@@ -137,6 +137,14 @@ describe('mail settings API', () => {
     }
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await bed.app.inject({ method: 'GET', url: '/t/acme/api/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/server/v1/email-templates/{purpose}/preview', '/server/v1/mail-status', '/server/v1/audit-events']));
+    expect(doc.paths['/server/v1/audit-events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['action', 'actorId', 'targetId', 'from', 'to', 'cursor', 'limit']),
+    );
+  });
+
   it('needs the settings view scope', async () => {
     const reader = await scimClient(bed, 'umbrella', ['internal_user_mgt_list']);
     expect((await api('GET', '/mail-status', undefined, reader, 'umbrella')).statusCode).toBe(403);

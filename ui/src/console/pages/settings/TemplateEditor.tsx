@@ -40,6 +40,8 @@ export function TemplateEditor({ template, label }: { template: MailTemplate; la
   });
 
   const edit = (part: Part, value: string) => {
+    // A preview of an earlier draft would mislead: it goes until asked for again.
+    if (preview.data) preview.reset();
     setDraft((current) => ({ ...current, [part]: value }));
     setErrors((current) => ({ ...current, [part]: undefined }));
   };
