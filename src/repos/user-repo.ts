@@ -96,9 +96,27 @@ function sortKey(column: UserSortColumn) {
   };
 }
 
+/** The rows of a user's addresses: userName always primary (typed as the caller typed it), no duplicates. */
+function emailRows(orgId: string, user: Pick<User, 'id' | 'userName'>, emails: UserEmail[]) {
+  const primaryType = emails.find((e) => e.value === user.userName)?.type ?? 'work';
+  return [
+    { user_id: user.id, org_id: orgId, value: user.userName, type: primaryType, is_primary: true },
+    ...emails
+      .filter((e, i, all) => e.value !== user.userName && all.findIndex((x) => x.value === e.value) === i)
+      .map((e) => ({ user_id: user.id, org_id: orgId, value: e.value, type: e.type, is_primary: false })),
+  ];
+}
+
+/** Addresses as listEmails answers them: the primary first, then by value. */
+function storedEmails(rows: ReturnType<typeof emailRows>): UserEmail[] {
+  const [primary, ...others] = rows.map((row) => ({ value: row.value, type: row.type, primary: row.is_primary }));
+  return [primary, ...others.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))];
+}
+
 export function createUserRepo(db: Kysely<Database>) {
   return {
-    async insert(user: User): Promise<void> {
+    /** Inserts the user with their addresses (userName always primary); answers the addresses as stored. */
+    async insert(user: User, emails: UserEmail[] = []): Promise<UserEmail[]> {
       await db
         .insertInto('users')
         .values({
@@ -120,11 +138,9 @@ export function createUserRepo(db: Kysely<Database>) {
         })
         .execute()
         .catch(translateConstraintError);
-      // Every user has their userName as primary address.
-      await db
-        .insertInto('user_emails')
-        .values({ user_id: user.id, org_id: user.orgId, value: user.userName, type: 'work', is_primary: true })
-        .execute();
+      const rows = emailRows(user.orgId, user, emails);
+      await db.insertInto('user_emails').values(rows).execute();
+      return storedEmails(rows);
     },
 
     async findById(orgId: string, id: string): Promise<User | undefined> {
@@ -253,16 +269,12 @@ export function createUserRepo(db: Kysely<Database>) {
     },
 
     /** Replaces the secondary addresses and the primary's type; the primary stays the userName. */
-    async replaceEmails(orgId: string, user: Pick<User, 'id' | 'userName'>, emails: UserEmail[]): Promise<void> {
+    /** Answers the addresses as stored, in listEmails' order (primary first, then by value). */
+    async replaceEmails(orgId: string, user: Pick<User, 'id' | 'userName'>, emails: UserEmail[]): Promise<UserEmail[]> {
       await db.deleteFrom('user_emails').where('org_id', '=', orgId).where('user_id', '=', user.id).execute();
-      const primaryType = emails.find((e) => e.value === user.userName)?.type ?? 'work';
-      const rows = [
-        { user_id: user.id, org_id: orgId, value: user.userName, type: primaryType, is_primary: true },
-        ...emails
-          .filter((e, i, all) => e.value !== user.userName && all.findIndex((x) => x.value === e.value) === i)
-          .map((e) => ({ user_id: user.id, org_id: orgId, value: e.value, type: e.type, is_primary: false })),
-      ];
+      const rows = emailRows(orgId, user, emails);
       await db.insertInto('user_emails').values(rows).execute();
+      return storedEmails(rows);
     },
   };
 }

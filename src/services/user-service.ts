@@ -143,11 +143,12 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     return hasher.hash(password);
   }
 
-  async function requireGroups(tx: RepoSet, orgId: string, groupIds: string[]): Promise<void> {
+  async function requireGroups(tx: RepoSet, orgId: string, groupIds: string[]): Promise<Group[]> {
     const unique = [...new Set(groupIds)];
     const found = await tx.groups.findManyByIds(orgId, unique);
     const missing = unique.filter((id) => !found.some((g) => g.id === id));
     if (missing.length > 0) throw invalid(`No group with id ${missing.map((id) => `"${id}"`).join(', ')} in this organization`, 'groups');
+    return found;
   }
 
   /** Users with their addresses, groups and temporary-password flags: three queries for any number of users. */
@@ -211,16 +212,22 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       };
       // An unverified self-registration holding the address gives way to the administrator's account.
       await onboarding.releaseUnverifiedRegistration(tx, organization, user.userName, ctx);
-      await tx.users.insert(user);
-      if (attributes.emails.length > 0) await tx.users.replaceEmails(organization.id, user, attributes.emails);
+      // The view answered is built from what was written: a create reads nothing back.
+      const emails = await tx.users.insert(user, attributes.emails);
+      let temporaryPassword = false;
       if (prepared.passwordHash) {
         // An administrator's password is temporary when the organization says so (the default).
-        await tx.credentials.setPassword(organization.id, user.id, prepared.passwordHash, { ...(await onboarding.initialPassword(tx, organization.id, now)), now });
+        const initial = await onboarding.initialPassword(tx, organization.id, now);
+        await tx.credentials.setPassword(organization.id, user.id, prepared.passwordHash, { ...initial, now });
+        temporaryPassword = initial.isTemporary;
       }
       const invitation = input.askPassword ? await onboarding.startInvitation(tx, organization, user, input.invitationDelivery ?? 'email', false, { newUser: true }) : undefined;
+      let groups: Group[] = [];
       if (input.groupIds && input.groupIds.length > 0) {
-        await requireGroups(tx, organization.id, input.groupIds);
-        for (const groupId of new Set(input.groupIds)) await tx.groups.addMembers(organization.id, groupId, [user.id], now);
+        groups = await requireGroups(tx, organization.id, input.groupIds);
+        for (const group of groups) await tx.groups.addMembers(organization.id, group.id, [user.id], now);
+        // In listGroupsOfUsers' order, so a create answers as a read would.
+        groups.sort((a, b) => (a.displayName.toLowerCase() < b.displayName.toLowerCase() ? -1 : a.displayName.toLowerCase() > b.displayName.toLowerCase() ? 1 : 0));
       }
       await tx.audit.record({
         ...auditFields(ctx),
@@ -231,7 +238,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         targetId: user.id,
         after: { ...auditView(user), groupIds: input.groupIds ?? [], ...(invitation && { delivery: invitation.delivery, mailId: invitation.mailId }) },
       });
-      return { ...(await view(tx, user)), ...(invitation && { invitation }) };
+      return { user, emails, groups, temporaryPassword, ...(invitation && { invitation }) };
     },
 
     async createUser(organization: Organization, input: NewUserInput, ctx: RequestContext): Promise<UserView> {
