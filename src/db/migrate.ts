@@ -9,6 +9,7 @@ import * as scimUsers from './migrations/0002_scim_users.ts';
 import * as applicationAccess from './migrations/0003_application_access.ts';
 import * as onboarding from './migrations/0004_onboarding.ts';
 import * as leanProviderStorage from './migrations/0005_lean_provider_storage.ts';
+import * as givenNameSearch from './migrations/0006_given_name_search.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003_application_access': applicationAccess,
   '0004_onboarding': onboarding,
   '0005_lean_provider_storage': leanProviderStorage,
+  '0006_given_name_search': givenNameSearch,
 };
 
 /**
