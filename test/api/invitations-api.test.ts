@@ -19,7 +19,7 @@ describe('invitations created by an administrator', () => {
     const consoleApp = await system.repos.applications.findBuiltIn(bed.orgId, 'console');
     const entry = (await system.providers.get('links'))!;
     const client = await entry.provider.Client.find(consoleApp!.id);
-    const token = new entry.provider.AccessToken({ accountId: bed.scim.owner.id, client: client!, scope: API_SCOPES.join(' '), gty: 'authorization_code' });
+    const token = new entry.provider.AccessToken({ accountId: bed.scim.owner.id, client: client!, scope: API_SCOPES.join(' '), grantId: 'grant-owner', gty: 'authorization_code' });
     ownerToken = await token.save();
   });
   afterAll(() => bed?.close());

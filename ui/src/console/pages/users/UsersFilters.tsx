@@ -2,7 +2,7 @@
 // onto several lines on a phone.
 
 import { useState } from 'react';
-import { CloseButton, Select, SimpleGrid, TextInput } from '@mantine/core';
+import { Box, CloseButton, Grid, Select, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { STATE_ORDER, USER_STATES, isUserState, type UserState } from './user-state.ts';
 import { SORTS, isSortKey, useGroupOptions, type SortKey } from './users-query.ts';
@@ -55,31 +55,41 @@ function GroupFilter({ groupId, onGroup }: Pick<UsersFiltersProps, 'groupId' | '
 
 export function UsersFilters(props: UsersFiltersProps) {
   return (
-    <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" role="search" aria-label="Find customers">
-      <TextInput
-        label="Search"
-        placeholder="Email, first or last name"
-        value={props.searchText}
-        onChange={(event) => props.onSearchText(event.currentTarget.value)}
-        type="search"
-        rightSection={props.searchText ? <CloseButton aria-label="Clear search" onClick={() => props.onSearchText('')} /> : null}
-      />
-      <Select
-        label="State"
-        placeholder="All states"
-        data={STATE_OPTIONS}
-        value={props.state}
-        onChange={(value) => props.onState(isUserState(value) ? value : null)}
-        clearable
-      />
-      <GroupFilter groupId={props.groupId} onGroup={props.onGroup} />
-      <Select
-        label="Sort by"
-        data={SORT_OPTIONS}
-        value={props.sort}
-        onChange={(value) => props.onSort(isSortKey(value) ? value : 'newest')}
-        allowDeselect={false}
-      />
-    </SimpleGrid>
+    <Box role="search" aria-label="Find customers">
+      <Grid gap="sm">
+        <Grid.Col span={{ base: 12, md: 3 }}>
+          <TextInput
+            label="Search"
+            placeholder="Email, first or last name"
+            value={props.searchText}
+            onChange={(event) => props.onSearchText(event.currentTarget.value)}
+            type="search"
+            rightSection={props.searchText ? <CloseButton aria-label="Clear search" onClick={() => props.onSearchText('')} /> : null}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 6, md: 3 }}>
+          <Select
+            label="State"
+            placeholder="All states"
+            data={STATE_OPTIONS}
+            value={props.state}
+            onChange={(value) => props.onState(isUserState(value) ? value : null)}
+            clearable
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 6, md: 3 }}>
+          <GroupFilter groupId={props.groupId} onGroup={props.onGroup} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 3 }}>
+          <Select
+            label="Sort by"
+            data={SORT_OPTIONS}
+            value={props.sort}
+            onChange={(value) => props.onSort(isSortKey(value) ? value : 'newest')}
+            allowDeselect={false}
+          />
+        </Grid.Col>
+      </Grid>
+    </Box>
   );
 }

@@ -10,9 +10,9 @@ import { personName } from './user-state.ts';
 
 const MAX_GROUPS_SHOWN = 2;
 
-function GroupBadges({ user }: { user: ScimUser }) {
+function GroupBadges({ user, compact = false }: { user: ScimUser; compact?: boolean }) {
   const groups = user.groups ?? [];
-  if (groups.length === 0) return <Text size="sm" c="dimmed">—</Text>;
+  if (groups.length === 0) return compact ? null : <Text size="sm" c="dimmed">—</Text>;
   const shown = groups.slice(0, MAX_GROUPS_SHOWN);
   const rest = groups.length - shown.length;
   return (
@@ -65,7 +65,7 @@ export function UsersTable({ users, busy, onDelete }: { users: ScimUser[]; busy:
                 </Stack>
                 <UserStateBadge user={user} />
               </Group>
-              <GroupBadges user={user} />
+              <GroupBadges user={user} compact />
               <Actions user={user} onDelete={onDelete} />
             </Stack>
           </Card>
