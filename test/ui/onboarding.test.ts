@@ -29,6 +29,8 @@ const TEMPORARY_PASSWORD = 'violet-harbor-lantern-17';
 async function shot(page: Page, name: string): Promise<void> {
   // Polled from here: the page's CSP forbids the eval that waitForFunction relies on.
   await expect.poll(() => page.evaluate<boolean>("document.getAnimations().every((a) => a.playState !== 'running')")).toBe(true);
+  // A full-page shot of a scrolled page would draw the fixed header midway.
+  await page.evaluate('window.scrollTo(0, 0)');
   await screenshot(page, name);
 }
 
@@ -36,6 +38,7 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
   let bed: UiTestBed;
   let owner: UiPage;
   let page: Page;
+  const groupIds: Record<string, string> = {};
 
   const orgId = () => bed.organization.id;
   const services = () => bed.server.system.services;
@@ -60,7 +63,9 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
 
   beforeAll(async () => {
     bed = await startUiTestBed();
-    for (const name of ['Gold customers', 'Beta testers']) await services().groups.createGroup(orgId(), { displayName: name }, SYSTEM_CONTEXT);
+    for (const name of ['Gold customers', 'Beta testers']) {
+      groupIds[name] = (await services().groups.createGroup(orgId(), { displayName: name }, SYSTEM_CONTEXT)).group.id;
+    }
     owner = await bed.newPage();
     page = owner.page;
     await signInTo(page, bed.consoleUrl, bed.ownerEmail, OWNER_PASSWORD);
@@ -189,10 +194,10 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     owner.errors.length = 0;
   });
 
-  it('searches the list by email or name and filters it by state', async () => {
+  it('searches the list by email or name and filters it by state and by group', async () => {
     const org = bed.organization;
     const ctx = SYSTEM_CONTEXT;
-    await createCustomer(bed.server.system, org, 'zed.active@example.test', PASSWORD, { givenName: 'Zed', familyName: 'Active' });
+    await createCustomer(bed.server.system, org, 'zed.active@example.test', PASSWORD, { givenName: 'Zed', familyName: 'Active', groupIds: [groupIds['Beta testers']] });
     await services().users.createUser(org, { userName: 'zoe.pending@example.test', givenName: 'Zoe', familyName: 'Pending', askPassword: true }, ctx);
     await services().users.createUser(org, { userName: 'zack.locked@example.test', givenName: 'Zack', familyName: 'Locked', password: PASSWORD, locked: true }, ctx);
     await services().users.createUser(org, { userName: 'zara.temp@example.test', givenName: 'Zara', familyName: 'Quill', password: PASSWORD }, ctx);
@@ -214,6 +219,14 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     await page.getByRole('option', { name: 'Pending invitation' }).click();
     await expect.poll(() => page.getByRole('row').count()).toBe(2);
     await expect.poll(() => row('zoe.pending@example.test').isVisible()).toBe(true);
+
+    // The group filter: only Zed is in Beta testers.
+    await openUsers();
+    await page.getByLabel('Group', { exact: true }).first().click();
+    await page.getByRole('option', { name: 'Beta testers' }).click();
+    await expect.poll(() => page.getByRole('row').count()).toBe(2);
+    await expect.poll(() => row('zed.active@example.test').getByText('Beta testers').isVisible()).toBe(true);
+    expect(new URL(page.url()).searchParams.get('group')).toBe(groupIds['Beta testers']);
 
     // Administrators are not customers: the owner is never listed here.
     await page.getByRole('searchbox', { name: 'Search' }).fill('owner@acme.test');
