@@ -284,6 +284,11 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       let accountState = stateFor(current.accountState, attributes);
       // An administrator giving a pending (invited) user a password activates the account.
       if (passwordHash && accountState === 'pending') accountState = 'active';
+      // Unlocking or enabling an account that never got a password (an invitation locked
+      // before it was accepted) returns it to pending, so the invitation can be sent again.
+      if (accountState === 'active' && current.accountState !== 'active' && !passwordHash && !(await tx.credentials.findPassword(organization.id, id))) {
+        accountState = 'pending';
+      }
       const updated = await tx.users.update(
         organization.id,
         id,

@@ -386,6 +386,25 @@ describe('PATCH /Users/{id}', () => {
     expect(await artifacts.remaining()).toEqual([]);
   });
 
+  it('an invited user locked before accepting goes back to PENDING when unlocked, never ACTIVE without a password', async () => {
+    const invited = await create('locked.invitee@acme.test', { [WSO2_SCHEMA]: { askPassword: true } });
+    const lock = (value: boolean) =>
+      request('PATCH', `/Users/${invited.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: `${WSO2_SCHEMA}:accountLocked`, value }] });
+    expect((await lock(true)).json()[WSO2_SCHEMA].accountState).toBe('LOCKED');
+    const unlocked = await lock(false);
+    expect(unlocked.statusCode, unlocked.body).toBe(200);
+    expect(unlocked.json()[WSO2_SCHEMA].accountState).toBe('PENDING');
+    // Disabling and enabling again does the same.
+    await request('PATCH', `/Users/${invited.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    const enabled = await request('PATCH', `/Users/${invited.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: true }] });
+    expect(enabled.json()[WSO2_SCHEMA].accountState).toBe('PENDING');
+    // A user with a password is simply active again.
+    const established = await create('locked.established@acme.test', { password: PASSWORD });
+    await request('PATCH', `/Users/${established.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: `${WSO2_SCHEMA}:accountLocked`, value: true }] });
+    const back = await request('PATCH', `/Users/${established.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: `${WSO2_SCHEMA}:accountLocked`, value: false }] });
+    expect(back.json()[WSO2_SCHEMA].accountState).toBe('ACTIVE');
+  });
+
   it('changes attributes without touching the others', async () => {
     const created = await create('patched@acme.test', { externalId: 'keep-me', emails: [{ value: 'patched.home@example.org', type: 'home' }] });
     const res = await request('PATCH', `/Users/${created.id}`, {
