@@ -39,10 +39,10 @@ describe.runIf(chromiumAvailable())('Console: applications', () => {
     await bed.server.system.services.groups.createGroup(orgId, { displayName: 'Wholesale buyers' }, SYSTEM_CONTEXT);
     ui = await bed.newPage();
     page = ui.page;
-    // A step that cannot happen fails in seconds with what it waited for, not at the test's timeout.
-    page.setDefaultTimeout(10_000);
     await ui.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bed.baseUrl });
     await signInTo(page, `${bed.consoleUrl}applications`, bed.ownerEmail, OWNER_PASSWORD);
+    // A step that cannot happen fails in seconds with what it waited for, not at the test's timeout.
+    page.setDefaultTimeout(10_000);
   });
   afterAll(async () => bed?.close());
 
@@ -93,7 +93,7 @@ describe.runIf(chromiumAvailable())('Console: applications', () => {
     const app = (await findApp('Storefront'))!;
     await page.getByRole('button', { name: 'Copy client ID', exact: true }).click();
     await page.getByRole('button', { name: 'client ID copied' }).waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(app.id);
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(app.id);
   });
 
   it('edits the post-logout URIs', async () => {
@@ -177,13 +177,33 @@ describe.runIf(chromiumAvailable())('Console: applications', () => {
     await screenshot(page, 'console-applications');
   });
 
-  it('works on a phone', async () => {
+  it('registers a machine-to-machine application with the API scopes it needs', async () => {
+    await page.getByRole('button', { name: 'Register application' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Register an application' });
+    await dialog.getByRole('radio', { name: 'Machine-to-machine' }).check();
+    // No redirect URIs for a client that signs nobody in: scopes instead.
+    expect(await dialog.getByRole('textbox', { name: 'Redirect URIs', exact: true }).count()).toBe(0);
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Nightly sync');
+    await dialog.getByRole('checkbox', { name: /List and search users/ }).check();
+    await dialog.getByRole('checkbox', { name: /Read groups and their members/ }).check();
+    await dialog.getByRole('button', { name: 'Register application' }).click();
+    const secretDialog = page.getByRole('dialog', { name: 'Client secret of Nightly sync' });
+    await secretDialog.getByText('You will not see this secret again').waitFor();
+    await secretDialog.getByRole('button', { name: 'I have stored the secret' }).click();
+    await page.getByRole('heading', { name: 'Nightly sync', level: 1 }).waitFor();
+    await page.getByText('Nobody signs in to a machine-to-machine application').waitFor();
+    expect((await findApp('Nightly sync'))!.scopes.sort()).toEqual(['internal_group_mgt_view', 'internal_user_mgt_list']);
+    await page.getByRole('link', { name: 'All applications' }).click();
+  });
+
+  // A second sign-in, on a machine that may be busy with other test runs: allow it time.
+  it('works on a phone', { timeout: 60_000 }, async () => {
     const phone = await bed.newPage(PHONE);
-    phone.page.setDefaultTimeout(10_000);
     await signInTo(phone.page, `${bed.consoleUrl}applications`, bed.ownerEmail, OWNER_PASSWORD);
+    phone.page.setDefaultTimeout(10_000);
     await phone.page.getByRole('link', { name: 'Storefront' }).click();
     await phone.page.getByRole('heading', { name: 'Storefront', level: 1 }).waitFor();
-    const widths = await phone.page.evaluate(() => ({ content: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+    const widths = await phone.page.evaluate<{ content: number; viewport: number }>('({ content: document.documentElement.scrollWidth, viewport: window.innerWidth })');
     expect(widths.content).toBeLessThanOrEqual(widths.viewport);
     await screenshot(phone.page, 'console-application-phone');
     expectNoConsoleErrors(phone);

@@ -21,7 +21,8 @@ export function DeleteApplicationCard({ app }: { app: Application }) {
     mutationFn: () => applications.remove(app.id),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: applicationKeys.one(app.id) });
-      await queryClient.invalidateQueries({ queryKey: applicationKeys.list });
+      // Refetched before leaving (the list is not on screen now), so it never shows the deleted one.
+      await queryClient.invalidateQueries({ queryKey: applicationKeys.list, refetchType: 'all' });
       notifications.show({ color: 'green', message: `Application “${app.name}” deleted` });
       navigate('/applications');
     },

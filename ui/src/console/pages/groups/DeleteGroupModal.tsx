@@ -25,7 +25,13 @@ export function DeleteGroupModal({ group, opened, onClose }: { group: ScimGroup;
     mutationFn: () => groups.remove(group.id),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: groupKeys.one(group.id) });
-      await Promise.all([queryClient.invalidateQueries({ queryKey: groupKeys.all }), queryClient.invalidateQueries({ queryKey: applicationKeys.all })]);
+      queryClient.removeQueries({ queryKey: groupKeys.membersOf(group.id) });
+      // The lists are refetched before leaving (they are not on screen now), so that they never
+      // show the deleted group.
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: groupKeys.lists, refetchType: 'all' }),
+        queryClient.invalidateQueries({ queryKey: applicationKeys.all }),
+      ]);
       notifications.show({ color: 'green', message: `Group “${group.displayName}” deleted` });
       navigate('/groups');
     },

@@ -1,7 +1,7 @@
 // Renaming a group: a SCIM PATCH replacing displayName, sent with If-Match so that a rename
 // based on a name someone else has since changed fails (412) instead of overwriting theirs.
 
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -15,9 +15,13 @@ export function RenameGroupModal({ group, opened, onClose }: { group: ScimGroup;
   const [nameError, setNameError] = useState<string>();
   const queryClient = useQueryClient();
 
-  useEffect(() => {
+  // Starts from the current name each time the dialog opens; a refetch while it is open (after
+  // a 412) keeps what the person typed.
+  const [openedWith, setOpenedWith] = useState(false);
+  if (opened !== openedWith) {
+    setOpenedWith(opened);
     if (opened) setName(group.displayName);
-  }, [opened, group.displayName]);
+  }
 
   const rename = useMutation({
     mutationFn: (displayName: string) => groups.patch(group.id, [{ op: 'replace', path: 'displayName', value: displayName }], group.meta.version),

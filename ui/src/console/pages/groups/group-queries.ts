@@ -14,8 +14,10 @@ export const MEMBERS_PER_PAGE = 20;
 /** Everything under 'groups' is refetched after any change to a group or its members. */
 export const groupKeys = {
   all: ['groups'] as const,
+  lists: ['groups', 'list'] as const,
   list: (search: string, page: number) => ['groups', 'list', search, page] as const,
   one: (id: string) => ['groups', 'one', id] as const,
+  membersOf: (id: string) => ['groups', 'members', id] as const,
   members: (id: string, search: string, page: number) => ['groups', 'members', id, search, page] as const,
 };
 
