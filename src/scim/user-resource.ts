@@ -15,7 +15,12 @@ export interface ScimLocations {
 
 const ENTERPRISE_STRINGS = ['employeeNumber', 'costCenter', 'organization', 'division', 'department'] as const;
 
-export function toScimUser(view: UserView, locations: ScimLocations): Record<string, unknown> {
+/**
+ * `forPatch`: the resource a PATCH applies to, holding only the stored displayName. Shown to
+ * clients, a user without one displays their given and family names; were that derived value
+ * patched and saved back, it would freeze and stop following later changes of the names.
+ */
+export function toScimUser(view: UserView, locations: ScimLocations, options: { forPatch?: boolean } = {}): Record<string, unknown> {
   const { user, emails, groups } = view;
   const formatted = [user.givenName, user.familyName].filter(Boolean).join(' ');
   const name = {
@@ -30,7 +35,7 @@ export function toScimUser(view: UserView, locations: ScimLocations): Record<str
     ...(user.externalId && { externalId: user.externalId }),
     userName: user.userName,
     ...(Object.keys(name).length > 0 && { name }),
-    ...((user.displayName || formatted) && { displayName: user.displayName || formatted }),
+    ...((user.displayName || (formatted && !options.forPatch)) && { displayName: user.displayName || formatted }),
     emails: emails.map((e) => ({ value: e.value, ...(e.type && { type: e.type }), primary: e.primary })),
     userType: user.userType === 'administrator' ? 'Administrator' : 'Customer',
     active: user.accountState !== 'disabled',

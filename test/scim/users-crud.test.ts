@@ -405,6 +405,18 @@ describe('PATCH /Users/{id}', () => {
     expect(back.json()[WSO2_SCHEMA].accountState).toBe('ACTIVE');
   });
 
+  it('a displayName shown from the names keeps following them after a PATCH of the names', async () => {
+    const created = await create('follows.names@acme.test', { name: { givenName: 'Ada', familyName: 'Byron' } });
+    expect(created.displayName).toBe('Ada Byron');
+    const rename = (path: string, value: string) =>
+      request('PATCH', `/Users/${created.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path, value }] });
+    expect((await rename('name.familyName', 'Lovelace')).json().displayName).toBe('Ada Lovelace');
+    expect((await rename('name.givenName', 'Augusta')).json().displayName).toBe('Augusta Lovelace');
+    // One set on purpose is kept.
+    expect((await rename('displayName', 'The Countess')).json().displayName).toBe('The Countess');
+    expect((await rename('name.givenName', 'Ada')).json().displayName).toBe('The Countess');
+  });
+
   it('changes attributes without touching the others', async () => {
     const created = await create('patched@acme.test', { externalId: 'keep-me', emails: [{ value: 'patched.home@example.org', type: 'home' }] });
     const res = await request('PATCH', `/Users/${created.id}`, {

@@ -66,7 +66,7 @@ export async function meRoutes(app: FastifyInstance, { system }: { system: Syste
   app.patch<{ Params: { org: string } }>('/Me', async (request, reply) => {
     const { organization, principal, locations } = me(request);
     const current = await users.getUser(organization.id, principal.id);
-    const patched = applyPatch(toScimUser(current, locations), request.body, USER_RESOURCE);
+    const patched = applyPatch(toScimUser(current, locations, { forPatch: true }), request.body, USER_RESOURCE);
     const resource = await save(request, current, patched, currentPasswordOf(request.body));
     return reply.header('etag', (resource.meta as { version: string }).version).send(resource);
   });

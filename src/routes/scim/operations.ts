@@ -84,7 +84,7 @@ async function patchUserOnce(c: OperationContext, id: string, body: unknown, exp
   const saved = await inTransaction(c, tx, async (t) => {
     await t.users.lock(c.organization.id, id);
     const view = await users.getUserIn(t, c.organization.id, id);
-    const patched = applyPatch(toScimUser(view, c.locations), body, USER_RESOURCE);
+    const patched = applyPatch(toScimUser(view, c.locations, { forPatch: true }), body, USER_RESOURCE);
     const input = toReplaceInput(readScimUser(patched, { mode: 'replace', id }));
     const prepared = await users.prepareReplace(c.organization, view.user, input, t);
     return users.writeReplace(t, c.organization, id, prepared, c.ctx, expectedVersion ?? view.user.version);
