@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { System } from '../system.ts';
 import { isAppError } from '../errors.ts';
 import { formToken, isValidFormToken } from '../web/form-token.ts';
+import { homeLinkFor } from '../web/home-link.ts';
 import { sendPage } from '../web/reply.ts';
 import { messagePage } from '../web/pages/message-page.ts';
 import { CHECK_YOUR_MAIL, forgotPasswordPage, resetPasswordPage } from '../web/pages/onboarding-pages.ts';
@@ -101,8 +102,17 @@ export async function forgotPasswordRoutes(app: FastifyInstance, { system }: { s
     };
     try {
       if (password !== formField(request.body, 'confirm')) return await rerender('The two passwords do not match.');
-      await recovery.completeReset(organization, token, password, requestContext(request));
-      return sendPage(reply, 200, messagePage({ title: 'Password changed', message: 'Your password is changed and every other session has ended. You can now sign in.', tone: 'notice' }));
+      const user = await recovery.completeReset(organization, token, password, requestContext(request));
+      return sendPage(
+        reply,
+        200,
+        messagePage({
+          title: 'Password changed',
+          message: 'Your password is changed and every other session has ended. You can now sign in.',
+          tone: 'notice',
+          ...homeLinkFor(organization.handle, user),
+        }),
+      );
     } catch (error) {
       if (isAppError(error) && error.code === 'link.invalid') return sendLinkProblem(reply, entry, error.message);
       if (isAppError(error) && error.code === 'password.policy') return rerender(error.message);

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { System } from '../system.ts';
 import type { Organization } from '../repos/organization-repo.ts';
 import { isAppError } from '../errors.ts';
+import { homeLinkFor } from '../web/home-link.ts';
 import { sendPage } from '../web/reply.ts';
 import { setPasswordPage } from '../web/pages/set-password-page.ts';
 import { messagePage } from '../web/pages/message-page.ts';
@@ -67,11 +68,11 @@ export async function setPasswordRoutes(app: FastifyInstance, { system }: { syst
     };
     try {
       if (password !== confirm) return await rerender('The two passwords do not match.');
-      await system.services.passwords.setPasswordWithLink(organization, token, password, requestContext(request));
+      const user = await system.services.passwords.setPasswordWithLink(organization, token, password, requestContext(request));
       return sendPage(
         reply,
         200,
-        messagePage({ title: 'Password set', message: 'Your password is set. You can now sign in.', tone: 'notice' }),
+        messagePage({ title: 'Password set', message: 'Your password is set. You can now sign in.', tone: 'notice', ...homeLinkFor(organization.handle, user) }),
       );
     } catch (error) {
       if (isAppError(error) && error.code === 'link.invalid') return linkProblemPage(system, reply, organization.handle, error.message);

@@ -50,6 +50,8 @@ describe('set-password link', () => {
     const done = await post('linkone', { token, password: 'a long enough passphrase', confirm: 'a long enough passphrase' });
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('Your password is set');
+    // The owner is an administrator: the page leads on to the Console.
+    expect(done.body).toContain('href="/t/linkone/console/"');
 
     const user = await system.repos.users.findById(organization.id, owner.id);
     expect(user).toMatchObject({ accountState: 'active', emailVerified: true, version: 2 });

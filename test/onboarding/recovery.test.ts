@@ -49,6 +49,8 @@ describe('forgot password', () => {
     expect(page.status).toBe(200);
     const done = await submit(browser, url('/password/reset'), { token: hiddenField(page.body, 'token'), password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     expect(done.status).toBe(200);
+    // The page leads on to where this person signs in.
+    expect(done.body).toMatch(/href="\/t\/[a-z0-9-]+\/(myaccount|console)\/"/);
 
     await expect(client.refreshTokenGrant(bed.rp, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     // The session the old password opened is gone: the browser must sign in again.
