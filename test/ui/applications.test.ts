@@ -201,6 +201,8 @@ describe.runIf(chromiumAvailable())('Console: applications', () => {
     const phone = await bed.newPage(PHONE);
     await signInTo(phone.page, `${bed.consoleUrl}applications`, bed.ownerEmail, OWNER_PASSWORD);
     phone.page.setDefaultTimeout(10_000);
+    await phone.page.getByRole('link', { name: 'Storefront' }).waitFor();
+    await screenshot(phone.page, 'console-applications-phone');
     await phone.page.getByRole('link', { name: 'Storefront' }).click();
     await phone.page.getByRole('heading', { name: 'Storefront', level: 1 }).waitFor();
     const widths = await phone.page.evaluate<{ content: number; viewport: number }>('({ content: document.documentElement.scrollWidth, viewport: window.innerWidth })');

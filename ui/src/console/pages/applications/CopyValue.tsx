@@ -5,13 +5,13 @@ import { Button, Code, CopyButton, Group } from '@mantine/core';
 
 export function CopyValue({ value, what }: { value: string; what: string }) {
   return (
-    <Group gap="xs" wrap="nowrap" align="center">
-      <Code style={{ wordBreak: 'break-all', whiteSpace: 'normal' }} fz="sm">
+    <Group gap="xs" wrap="wrap" align="center">
+      <Code style={{ wordBreak: 'break-all', whiteSpace: 'normal', minWidth: 0 }} fz="sm">
         {value}
       </Code>
       <CopyButton value={value} timeout={2000}>
         {({ copied, copy }) => (
-          <Button size="compact-sm" variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={copied ? `${what} copied` : `Copy ${what}`}>
+          <Button size="compact-sm" variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} style={{ flexShrink: 0 }} aria-label={copied ? `${what} copied` : `Copy ${what}`}>
             {copied ? 'Copied' : 'Copy'}
           </Button>
         )}
