@@ -37,11 +37,36 @@ export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher
   let decoyHash: Promise<string> | undefined;
   const decoy = () => (decoyHash ??= hasher.hash(randomToken(16)));
 
+  // Keyed by the submitted email whether or not it exists, so throttling reveals nothing.
+  const accountKeyOf = (orgId: string, userName: string) => `sign-in:${orgId}:${sha256Hex(userName)}`;
+
   return {
+    /**
+     * A signed-in user proving their current password (to change it): wrong guesses count
+     * against the same allowance as failed sign-ins, so a stolen token cannot be used to guess
+     * the password faster than the sign-in page allows.
+     */
+    async confirmPassword(user: User, password: string, ctx: RequestContext): Promise<{ outcome: 'confirmed' | 'wrong' } | { outcome: 'throttled'; retryAfterSeconds: number }> {
+      const accountKey = accountKeyOf(user.orgId, user.userName);
+      const retryAfterSeconds = await limiter.retryAfter(accountKey, SIGN_IN_LIMITS.account);
+      if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
+      const credential = await repos.credentials.findPassword(user.orgId, user.id);
+      if (credential && (await hasher.verify(credential.passwordHash, password))) return { outcome: 'confirmed' };
+      await limiter.recordFailure(accountKey, SIGN_IN_LIMITS.account);
+      await repos.audit.record({
+        ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }),
+        orgId: user.orgId,
+        occurredAt: clock.now(),
+        action: 'password.confirmation_failed',
+        targetType: 'user',
+        targetId: user.id,
+      });
+      return { outcome: 'wrong' };
+    },
+
     async authenticate(orgId: string, email: string, password: string, ctx: RequestContext): Promise<SignInResult> {
       const userName = canonicalEmail(email);
-      // Keyed by the submitted email whether or not it exists, so throttling reveals nothing.
-      const accountKey = `sign-in:${orgId}:${sha256Hex(userName)}`;
+      const accountKey = accountKeyOf(orgId, userName);
       const addressKey = ctx.clientIp ? `sign-in-ip:${ctx.clientIp}` : undefined;
       const retryAfterSeconds = Math.max(
         await limiter.retryAfter(accountKey, SIGN_IN_LIMITS.account),

@@ -42,7 +42,11 @@ export async function meRoutes(app: FastifyInstance, { system }: { system: Syste
     input.emails = current.emails;
     if (input.password !== undefined) {
       if (typeof currentPassword !== 'string' || currentPassword === '') throw invalidValue('To change your password, also send currentPassword');
-      if (!(await users.verifyPassword(organization.id, current.user.id, currentPassword))) throw invalidValue('The current password is incorrect');
+      const confirmation = await system.services.signIn.confirmPassword(current.user, currentPassword, actingContext(request));
+      if (confirmation.outcome === 'throttled') {
+        throw new ScimError(429, `Too many wrong passwords: try again in ${Math.ceil(confirmation.retryAfterSeconds / 60)} minutes`);
+      }
+      if (confirmation.outcome === 'wrong') throw invalidValue('The current password is incorrect');
       if (currentPassword === input.password) throw invalidValue('The new password must differ from the current one');
     }
     const saved = await users.replaceUser(organization, current.user.id, input, actingContext(request), ifMatch(request) ?? current.user.version);
