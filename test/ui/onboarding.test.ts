@@ -34,7 +34,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
 }
 
-describe.runIf(chromiumAvailable())('Console: onboarding and managing customers', () => {
+describe.runIf(chromiumAvailable())('Console: onboarding and managing customers', { timeout: 60_000 }, () => {
   let bed: UiTestBed;
   let owner: UiPage;
   let page: Page;
@@ -68,6 +68,8 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     }
     owner = await bed.newPage();
     page = owner.page;
+    // A step that cannot happen fails with its own message, well before the test's timeout.
+    page.setDefaultTimeout(10_000);
     await signInTo(page, bed.consoleUrl, bed.ownerEmail, OWNER_PASSWORD);
   });
   afterAll(async () => bed?.close());
@@ -210,19 +212,19 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
 
     await page.getByRole('searchbox', { name: 'Search' }).fill('example.test');
     await expect.poll(() => row('zoe.pending@example.test').isVisible()).toBe(true);
-    await page.getByLabel('State', { exact: true }).first().click();
+    await page.getByRole('combobox', { name: 'State', exact: true }).click();
     await page.getByRole('option', { name: 'Locked' }).click();
     await expect.poll(() => page.getByRole('row').count()).toBe(2);
     await expect.poll(() => row('zack.locked@example.test').getByText('Locked', { exact: true }).isVisible()).toBe(true);
 
-    await page.getByLabel('State', { exact: true }).first().click();
+    await page.getByRole('combobox', { name: 'State', exact: true }).click();
     await page.getByRole('option', { name: 'Pending invitation' }).click();
     await expect.poll(() => page.getByRole('row').count()).toBe(2);
     await expect.poll(() => row('zoe.pending@example.test').isVisible()).toBe(true);
 
     // The group filter: only Zed is in Beta testers.
     await openUsers();
-    await page.getByLabel('Group', { exact: true }).first().click();
+    await page.getByRole('combobox', { name: 'Group', exact: true }).click();
     await page.getByRole('option', { name: 'Beta testers' }).click();
     await expect.poll(() => page.getByRole('row').count()).toBe(2);
     await expect.poll(() => row('zed.active@example.test').getByText('Beta testers').isVisible()).toBe(true);
@@ -245,6 +247,33 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     expect(await phone.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await shot(phone.page, 'users-list-phone');
     expectNoConsoleErrors(phone);
+    expectNoConsoleErrors(owner);
+  });
+
+  it('pages through the list with cursors, forwards and back, in pages of 25 or 50', async () => {
+    for (let i = 1; i <= 27; i += 1) {
+      const n = String(i).padStart(2, '0');
+      await services().users.createUser(bed.organization, { userName: `pager${n}@paging.test`, givenName: 'Page', familyName: `Number ${n}` }, SYSTEM_CONTEXT);
+    }
+    await page.goto(`${bed.consoleUrl}users?q=paging.test&sort=email-asc`);
+    await page.getByText('1–25 of 27 · page 1 of 2').waitFor();
+    await expect.poll(() => page.getByRole('row').count()).toBe(26);
+    expect(await page.getByRole('row').nth(1).textContent()).toContain('pager01@paging.test');
+    expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('26–27 of 27 · page 2 of 2').waitFor();
+    await expect.poll(() => page.getByRole('row').count()).toBe(3);
+    expect(await page.getByRole('row').nth(1).textContent()).toContain('pager26@paging.test');
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('1–25 of 27 · page 1 of 2').waitFor();
+
+    await page.getByRole('combobox', { name: 'Customers per page' }).click();
+    await page.getByRole('option', { name: '50 per page' }).click();
+    await page.getByText('1–27 of 27 · page 1 of 1').waitFor();
+    await expect.poll(() => page.getByRole('row').count()).toBe(28);
     expectNoConsoleErrors(owner);
   });
 
