@@ -208,8 +208,10 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
     async updateApplication(orgId: string, id: string, update: ApplicationUpdate, ctx: RequestContext): Promise<Application> {
       return repos.transaction(async (tx) => {
         const current = await requireApplication(tx, orgId, id);
-        if (current.builtIn && (update.redirectUris || update.postLogoutRedirectUris || update.scopes || update.name)) {
-          throw invalid(`The built-in ${current.name} application's name, URIs and scopes are fixed`, 'builtIn');
+        // Who may use a built-in app is fixed too (administrators for the Console, everyone for
+        // My Account): a group restriction there would be stored and never applied.
+        if (current.builtIn && (update.redirectUris || update.postLogoutRedirectUris || update.scopes || update.name || update.accessRestricted !== undefined || update.allowedGroupIds)) {
+          throw invalid(`The built-in ${current.name} application's name, URIs, scopes and access are fixed`, 'builtIn');
         }
         const changes = {
           ...(update.name !== undefined && { name: checkName(update.name) }),

@@ -134,6 +134,10 @@ describe('applications management API', () => {
     const refused = await api('DELETE', `/applications/${consoleApp.id}`);
     expect(refused.statusCode).toBe(400);
     expect(refused.json().code).toBe('application.invalid');
+    // Nor can who may use it change: the access rules of the built-in apps are fixed.
+    const restricted = await api('PATCH', `/applications/${consoleApp.id}`, { accessRestricted: true });
+    expect(restricted.statusCode).toBe(400);
+    expect(restricted.json().message).toMatch(/access are fixed/);
   });
 
   it('requires a token with the right scope', async () => {
