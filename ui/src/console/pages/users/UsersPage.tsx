@@ -67,6 +67,12 @@ export default function UsersPage() {
     // Only a settled search updates the address (update reads the current parameters itself).
   }, [debouncedSearch]);
 
+  // The address changed by other means (Back, a link): the box shows what is searched.
+  useEffect(() => {
+    if (filters.search !== debouncedSearch.trim()) setSearchText(filters.search);
+    // Only a change of the address matters here, not each keystroke.
+  }, [filters.search]);
+
   function update(changes: Record<string, string | null>) {
     const next = new URLSearchParams(params);
     for (const [key, value] of Object.entries(changes)) {
