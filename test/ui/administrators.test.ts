@@ -106,6 +106,8 @@ describe.runIf(chromiumAvailable())('the Console administrators page', () => {
     expect(await dialog.getByRole('radio', { name: 'Mail them an invitation to set a password' }).isChecked()).toBe(true);
     await dialog.getByRole('button', { name: 'Invite administrator' }).click();
     await page.getByText('Invitation mailed to grace@acme.test').waitFor();
+    // The dialog closes with an animation; its button shares the page button's name meanwhile.
+    await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('row').filter({ hasText: 'grace@acme.test' }).getByText('Invited').waitFor();
     const mail = await bed.waitForMail('grace@acme.test');
     expect(mail.subject).toBe('You are invited to Acme');

@@ -73,7 +73,8 @@ export async function startUiTestBed(handle = 'acme'): Promise<UiTestBed> {
     consoleUrl: `${server.baseUrl}/t/${handle}/console/`,
     myAccountUrl: `${server.baseUrl}/t/${handle}/myaccount/`,
     async newPage(viewport = DESKTOP) {
-      const context = await browser.newContext({ viewport });
+      // Reduced motion: the apps then skip transitions, so a closing dialog is gone at once.
+      const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (message) => {

@@ -15,7 +15,8 @@ import { LoadingState } from './components/states.tsx';
 const ConsoleApp = lazy(() => import('./console/ConsoleApp.tsx'));
 const MyAccountApp = lazy(() => import('./myaccount/MyAccountApp.tsx'));
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });
+// People who ask their system for reduced motion get dialogs and menus without animation.
+const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md', respectReducedMotion: true });
 
 const queryClient = new QueryClient({
   defaultOptions: {
