@@ -1,10 +1,19 @@
 // The privileged repository: the only code that reads password hashes and client-secret
 // hashes. Everything else asks it a yes/no question through a service.
 
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { toBool, toOptionalDate } from '../db/values.ts';
 import { APPLICATION_COLUMNS, applicationsFromRows, type Application, type ApplicationRow } from './application-repo.ts';
+
+/**
+ * SQL for "this user's password is a temporary one", for a query over `users` that wants the
+ * flag in the same round trip (the SCIM list page on PostgreSQL). Only the flag leaves this
+ * module; the hash column is never named outside it.
+ */
+export function temporaryPasswordFlag(): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from password_credentials where password_credentials.user_id = users.id and password_credentials.is_temporary)`;
+}
 
 export interface PasswordCredential {
   userId: string;

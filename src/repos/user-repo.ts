@@ -2,6 +2,8 @@ import { sql, type Expression, type Kysely, type RawBuilder, type Selectable, ty
 import type { Database, UsersTable } from '../db/schema.ts';
 import { toBool, toDate } from '../db/values.ts';
 import { translateConstraintError } from '../db/constraint-errors.ts';
+import { isPostgres } from '../db/dialect.ts';
+import { temporaryPasswordFlag } from './credential-repo.ts';
 
 export type UserType = UsersTable['user_type'];
 export type AdminRole = NonNullable<UsersTable['admin_role']>;
@@ -11,6 +13,20 @@ export interface UserEmail {
   value: string;
   type: string | null;
   primary: boolean;
+}
+
+/** A group as a user's page shows it. */
+export interface GroupRef {
+  id: string;
+  displayName: string;
+}
+
+/** A user with what a listing shows beside them, read in the page's own query. */
+export interface DetailedUser {
+  user: User;
+  emails: UserEmail[];
+  groups: GroupRef[];
+  temporaryPassword: boolean;
 }
 
 export interface User {
@@ -114,6 +130,24 @@ function storedEmails(rows: ReturnType<typeof emailRows>): UserEmail[] {
 }
 
 export function createUserRepo(db: Kysely<Database>) {
+  /** The page's own statement: filter, keyset position, order and limit. */
+  function pageQuery(orgId: string, query: UserListQuery) {
+    const { column, direction } = query.sort;
+    const key = sortKey(column);
+    let q = db.selectFrom('users').selectAll().where('org_id', '=', orgId);
+    if (query.where) q = q.where(query.where);
+    if (query.after) {
+      const op = direction === 'asc' ? sql.raw('>') : sql.raw('<');
+      const row = sql.join([...key.row, sql.ref('users.id')]);
+      const position = sql.join([...key.position(query.after.value), sql`${query.after.id}`]);
+      q = q.where(sql<SqlBool>`(${row}) ${op} (${position})`);
+    }
+    for (const expression of key.row) q = q.orderBy(expression, direction);
+    q = q.orderBy('users.id', direction).limit(query.limit);
+    if (query.offset) q = q.offset(query.offset);
+    return q;
+  }
+
   return {
     /** Inserts the user with their addresses (userName always primary); answers the addresses as stored. */
     async insert(user: User, emails: UserEmail[] = []): Promise<UserEmail[]> {
@@ -227,23 +261,33 @@ export function createUserRepo(db: Kysely<Database>) {
     },
 
     async list(orgId: string, query: UserListQuery): Promise<User[]> {
-      const { column, direction } = query.sort;
-      const key = sortKey(column);
-      let q = db.selectFrom('users').selectAll().where('org_id', '=', orgId);
-      if (query.where) q = q.where(query.where);
-      if (query.after) {
-        const op = direction === 'asc' ? sql.raw('>') : sql.raw('<');
-        const row = sql.join([...key.row, sql.ref('users.id')]);
-        const position = sql.join([...key.position(query.after.value), sql`${query.after.id}`]);
-        q = q.where(sql<SqlBool>`(${row}) ${op} (${position})`);
-      }
-      for (const expression of key.row) q = q.orderBy(expression, direction);
-      q = q.orderBy('users.id', direction).limit(query.limit);
-      if (query.offset) q = q.offset(query.offset);
-      const rows = await q.execute();
+      const rows = await pageQuery(orgId, query).execute();
       return rows.map(toUser);
     },
 
+    /**
+     * Only on PostgreSQL (see `listsWithDetails`): a page of users with their addresses, groups
+     * and temporary-password flags in one statement, so a listing costs one round trip, not
+     * two. PostgreSQL computes the per-row subqueries above the sort, for the page's rows only,
+     * but also for rows an OFFSET skips: callers use it for keyset pages, not offset ones.
+     */
+    async listWithDetails(orgId: string, query: UserListQuery): Promise<DetailedUser[]> {
+      const rows = await pageQuery(orgId, query)
+        .select([
+          sql<UserEmail[]>`(select coalesce(json_agg(json_build_object('value', e.value, 'type', e.type, 'primary', e.is_primary) order by e.is_primary desc, e.value), '[]'::json) from user_emails e where e.user_id = users.id)`.as(
+            'emails_json',
+          ),
+          sql<GroupRef[]>`(select coalesce(json_agg(json_build_object('id', g.id, 'displayName', g.display_name) order by g.name_key), '[]'::json) from group_members m join groups g on g.id = m.group_id where m.user_id = users.id)`.as(
+            'groups_json',
+          ),
+          temporaryPasswordFlag().as('temporary_password'),
+        ])
+        .execute();
+      return rows.map((row) => ({ user: toUser(row), emails: row.emails_json, groups: row.groups_json, temporaryPassword: row.temporary_password }));
+    },
+
+    /** Whether `listWithDetails` is the cheaper way to list: one round trip saved matters over a network, not in-process. */
+    listsWithDetails: isPostgres(db),
     async count(orgId: string, where?: Expression<SqlBool>): Promise<number> {
       let q = db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId);
       if (where) q = q.where(where);

@@ -5,7 +5,7 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { Repos, RepoSet } from '../repos/index.ts';
 import type { Organization } from '../repos/organization-repo.ts';
-import type { AccountState, User, UserEmail, UserListQuery } from '../repos/user-repo.ts';
+import type { AccountState, GroupRef, User, UserEmail, UserListQuery } from '../repos/user-repo.ts';
 import type { Group } from '../repos/group-repo.ts';
 import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -60,7 +60,7 @@ export interface PreparedUser {
 export interface UserView {
   user: User;
   emails: UserEmail[];
-  groups: Group[];
+  groups: GroupRef[];
   /** The password is a temporary one an administrator set, to be changed at the first sign-in. */
   temporaryPassword: boolean;
   /** On create with askPassword: the invitation's link and how it is delivered. */
@@ -360,6 +360,8 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     },
 
     async listUsers(orgId: string, query: UserListQuery): Promise<UserView[]> {
+      // Not with an offset: the skipped rows would pay for their details too.
+      if (repos.users.listsWithDetails && !query.offset) return repos.users.listWithDetails(orgId, query);
       return views(repos, orgId, await repos.users.list(orgId, query));
     },
 

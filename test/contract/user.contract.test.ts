@@ -226,4 +226,40 @@ describe('user repository', () => {
       expect(await ctx.repos.groups.findById(org.id, group.id)).toEqual(group);
     });
   });
+
+  describe('a page with its details in one statement (PostgreSQL)', () => {
+    it('answers what the page query and the separate reads of addresses, groups and flags answer', async (test) => {
+      if (!ctx.repos.users.listsWithDetails) return test.skip();
+      const org = await insertOrganization(ctx.repos);
+      const ann = await insertUser(ctx.repos, org.id, { userName: 'ann@example.test', createdAt: at(1) });
+      const bob = await insertUser(ctx.repos, org.id, { userName: 'bob@example.test', createdAt: at(2) });
+      await ctx.repos.users.replaceEmails(org.id, ann, [{ value: 'ann.home@example.org', type: 'home', primary: false }, { value: 'a.work@example.org', type: 'work', primary: false }]);
+      const zeta = await insertGroup(ctx.repos, org.id, { displayName: 'Zeta' });
+      const alpha = await insertGroup(ctx.repos, org.id, { displayName: 'alpha' });
+      await ctx.repos.groups.addMembers(org.id, zeta.id, [ann.id], T0);
+      await ctx.repos.groups.addMembers(org.id, alpha.id, [ann.id], T0);
+      await ctx.repos.credentials.setPassword(org.id, bob.id, 'phc', { isTemporary: true, expiresAt: null, now: T0 });
+
+      const query = { sort: { column: 'created_at', direction: 'asc' }, limit: 10 } as const;
+      const detailed = await ctx.repos.users.listWithDetails(org.id, query);
+      const users = await ctx.repos.users.list(org.id, query);
+      const ids = users.map((u) => u.id);
+      const [emails, groups, temporary] = await Promise.all([
+        ctx.repos.users.listEmails(org.id, ids),
+        ctx.repos.groups.listGroupsOfUsers(org.id, ids),
+        ctx.repos.credentials.usersWithTemporaryPassword(org.id, ids),
+      ]);
+      expect(detailed).toEqual(
+        users.map((user) => ({
+          user,
+          emails: emails.get(user.id),
+          groups: (groups.get(user.id) ?? []).map((g) => ({ id: g.id, displayName: g.displayName })),
+          temporaryPassword: temporary.has(user.id),
+        })),
+      );
+      expect(detailed[0].groups.map((g) => g.displayName)).toEqual(['alpha', 'Zeta']);
+      expect(detailed[0].emails.map((e) => e.value)).toEqual(['ann@example.test', 'a.work@example.org', 'ann.home@example.org']);
+      expect(detailed[1].temporaryPassword).toBe(true);
+    });
+  });
 });

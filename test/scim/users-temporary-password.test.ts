@@ -107,14 +107,17 @@ describe('temporaryPassword', () => {
       const res = await request('POST', '/Users', newUser(`bulk${i}@temps.test`, i % 3 === 0 ? { password: PASSWORD } : {}));
       expect(res.statusCode).toBe(201);
     }
-    const spy = vi.spyOn(bed.system.repos.credentials, 'usersWithTemporaryPassword');
+    // A separate query for the page's flags (SQLite), or the flags inside the page's own query (PostgreSQL).
+    const separate = vi.spyOn(bed.system.repos.credentials, 'usersWithTemporaryPassword');
+    const inPage = vi.spyOn(bed.system.repos.users, 'listWithDetails');
     try {
       const list = listOf(await request('GET', `/Users${qs({ filter: 'userName sw "bulk"', count: 100 })}`));
       expect(list.Resources).toHaveLength(30);
       expect(list.Resources.filter((u) => (u[WSO2_SCHEMA] as Wso2).temporaryPassword)).toHaveLength(10);
-      expect(spy).toHaveBeenCalledTimes(1);
+      expect(separate.mock.calls.length + inPage.mock.calls.length).toBe(1);
     } finally {
-      spy.mockRestore();
+      separate.mockRestore();
+      inPage.mockRestore();
     }
   });
 
