@@ -5,6 +5,7 @@ import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../errors.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
+import { sha256Hex } from '../security/tokens.ts';
 
 export interface SessionSummary {
   id: string;
@@ -25,6 +26,15 @@ interface SessionPayload {
 
 const fromEpoch = (seconds: number | undefined) => (typeof seconds === 'number' ? new Date(seconds * 1000) : null);
 
+/**
+ * The id a session is shown and ended by. Never the stored id: that is the value of the
+ * browser's session cookie, which no page should hold. The provider's session uid names the
+ * session without being able to stand in for the cookie.
+ */
+function publicSessionId(storedId: string, payload: SessionPayload): string {
+  return payload.uid ?? sha256Hex(storedId).slice(0, 32);
+}
+
 export function createSessionService(deps: { repos: Repos; clock: Clock }) {
   const { repos, clock } = deps;
 
@@ -37,7 +47,7 @@ export function createSessionService(deps: { repos: Repos; clock: Clock }) {
         .map(({ id, payload }) => {
           const session = payload as SessionPayload;
           return {
-            id,
+            id: publicSessionId(id, session),
             signedInAt: fromEpoch(session.loginTs),
             expiresAt: fromEpoch(session.exp),
             applications: Object.keys(session.authorizations ?? {}).map((clientId) => ({ clientId, name: applications.get(clientId) ?? clientId })),
@@ -48,14 +58,14 @@ export function createSessionService(deps: { repos: Repos; clock: Clock }) {
     },
 
     async revokeSession(orgId: string, userId: string, sessionId: string, ctx: RequestContext): Promise<void> {
-      const session = (await repos.oidcPayloads.listSessions(orgId, userId, clock.now())).find((s) => s.id === sessionId);
+      const session = (await repos.oidcPayloads.listSessions(orgId, userId, clock.now())).find((s) => publicSessionId(s.id, s.payload as SessionPayload) === sessionId);
       if (!session) throw new AppError('request.not_found', `No session "${sessionId}" of yours`);
       const grants = Object.values((session.payload as SessionPayload).authorizations ?? {})
         .map((a) => a.grantId)
         .filter((g): g is string => typeof g === 'string');
       await repos.transaction(async (tx) => {
         for (const grantId of grants) await tx.oidcPayloads.revokeByGrantId(orgId, grantId);
-        await tx.oidcPayloads.destroy(orgId, 'Session', sessionId);
+        await tx.oidcPayloads.destroy(orgId, 'Session', session.id);
         await tx.audit.record({ ...auditFields(ctx), orgId, occurredAt: clock.now(), action: 'session.revoked', targetType: 'user', targetId: userId });
       });
     },

@@ -12,11 +12,14 @@ const PASSWORD = 'a customer passphrase';
 describe('my sessions', () => {
   let server: RunningServer;
   let clientId: string;
+  let orgId: string;
+  let annId: string;
 
   beforeAll(async () => {
     server = await startTestServer();
     const { organization } = await createOrganization(server.system, 'acme');
-    await createCustomer(server.system, organization, 'ann@acme.test', PASSWORD);
+    orgId = organization.id;
+    annId = (await createCustomer(server.system, organization, 'ann@acme.test', PASSWORD)).id;
     clientId = (await registerApplication(server.system, organization.id, { type: 'spa', name: 'Shop' })).application.id;
   });
   afterAll(() => server.stop());
@@ -41,6 +44,10 @@ describe('my sessions', () => {
     expect(body.sessions).toHaveLength(2);
     expect(body.sessions[0].applications).toEqual([{ clientId, name: 'Shop' }]);
     expect(Date.parse(body.sessions[0].signedInAt)).toBeGreaterThan(Date.now() - 60_000);
+    // A session is shown by its uid, never by its stored id: that is the session cookie's value.
+    const stored = await server.system.repos.oidcPayloads.listSessions(orgId, annId, new Date());
+    expect(stored).toHaveLength(2);
+    for (const session of body.sessions) expect(stored.map((s) => s.id)).not.toContain(session.id);
 
     // End one of the two sessions (whichever device it was).
     const [first, second] = body.sessions;
