@@ -131,6 +131,16 @@ async function main() {
     const cursorAt = (i: number) =>
       Buffer.from(JSON.stringify({ k: firstCursor.k, v: createdAtOf(i), i: generatedId(organization.id, i), t: firstCursor.t })).toString('base64url');
 
+    // The Console's Users page: customers only, newest first, 25 a page, the attributes its table
+    // shows (ui/src/console/pages/users/users-query.ts), paged by cursor.
+    const consoleQuery = `/Users?filter=${q('userType eq "Customer"')}&sortBy=meta.created&sortOrder=descending&count=25&attributes=${q(
+      'userName,name,displayName,active,groups,urn:scim:wso2:schema:accountState,urn:scim:wso2:schema:temporaryPassword',
+    )}`;
+    const consoleFirst = await get(`${consoleQuery}&cursor=`);
+    const consoleCursor = JSON.parse(Buffer.from(consoleFirst.nextCursor!, 'base64url').toString('utf8')) as { k: string; t: number };
+    const consoleCursorAt = (i: number) =>
+      Buffer.from(JSON.stringify({ k: consoleCursor.k, v: createdAtOf(i), i: generatedId(organization.id, i), t: consoleCursor.t })).toString('base64url');
+
     const scenarios: Scenario[] = [
       {
         name: 'filter userName eq (one user)',
@@ -158,6 +168,15 @@ async function main() {
       },
       { name: 'cursor page of 100 at a random position', target: 10, path: () => `/Users?count=100&cursor=${cursorAt(random(USERS - 200))}` },
       { name: 'first page of 100 (cursor=, counts all users)', path: () => '/Users?count=100&cursor=' },
+      {
+        name: "Console's Users page: next page of 25 customers at a random position",
+        target: 10,
+        path: () => `${consoleQuery}&cursor=${consoleCursorAt(random(USERS - 200))}`,
+        check: (body) => {
+          if (body.Resources.length !== 25) throw new Error(`the Console page held ${body.Resources.length} users`);
+        },
+      },
+      { name: "Console's Users page: first page of 25 customers (counts them)", path: () => `${consoleQuery}&cursor=` },
       { name: 'index page of 100 at a random startIndex (for comparison)', path: () => `/Users?count=100&startIndex=${random(USERS - 100)}` },
     ];
 
