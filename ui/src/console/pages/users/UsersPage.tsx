@@ -89,6 +89,8 @@ export default function UsersPage() {
   const page = useCustomerPage(filters, cursors[cursors.length - 1]);
 
   const [deleting, setDeleting] = useState<ScimUser | null>(null);
+  // The dialog stays mounted once closed, so that it can give focus back to its Delete button.
+  const [deleteOpened, setDeleteOpened] = useState(false);
   const filtered = Boolean(filters.search || filters.state || filters.groupId);
 
   const clearFilters = () => {
@@ -98,7 +100,7 @@ export default function UsersPage() {
 
   const deleted = () => {
     const user = deleting;
-    setDeleting(null);
+    setDeleteOpened(false);
     if (user) notifications.show({ color: 'green', title: 'User deleted', message: `${user.userName} was deleted.` });
     // The page may now be short by one, or empty: start the traversal again where it makes sense.
     if (page.data && page.data.Resources.length === 1 && cursors.length > 1) setTrail({ key: listKey, cursors: cursors.slice(0, -1) });
@@ -146,7 +148,7 @@ export default function UsersPage() {
     const data = page.data;
     body = (
       <Stack gap="sm">
-        <UsersTable users={data.Resources} busy={page.isPlaceholderData} onDelete={setDeleting} />
+        <UsersTable users={data.Resources} busy={page.isPlaceholderData} onDelete={(user) => (setDeleting(user), setDeleteOpened(true))} />
         <UsersPager
           pageNumber={cursors.length}
           pageSize={filters.pageSize}
@@ -180,7 +182,7 @@ export default function UsersPage() {
         {page.data ? countText(page.data.totalResults, filtered) : ''}
       </Text>
       {body}
-      {deleting && <DeleteUserDialog user={deleting} opened onClose={() => setDeleting(null)} onDeleted={deleted} />}
+      {deleting && <DeleteUserDialog user={deleting} opened={deleteOpened} onClose={() => setDeleteOpened(false)} onDeleted={deleted} />}
     </Stack>
   );
 }
