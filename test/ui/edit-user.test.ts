@@ -23,12 +23,6 @@ import { SYSTEM_CONTEXT } from '../../src/services/request-context.ts';
 
 const PASSWORD = 'plum-orbit-candle-42';
 
-/** A screenshot once dialogs and tabs have finished their transitions. */
-async function shot(page: Page, name: string): Promise<void> {
-  // Polled from here: the page's CSP forbids the eval that waitForFunction relies on.
-  await expect.poll(() => page.evaluate<boolean>("document.getAnimations().every((a) => a.playState !== 'running')")).toBe(true);
-  await screenshot(page, name);
-}
 
 describe.runIf(chromiumAvailable())('Console: Edit user', () => {
   let bed: UiTestBed;
@@ -90,7 +84,7 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
     await picker.fill('');
     await page.getByRole('option', { name: 'Beta testers' }).waitFor();
     await page.keyboard.press('Escape');
-    await shot(page, 'console-edit-user-groups');
+    await screenshot(page, 'console-edit-user-groups');
 
     // Remove one.
     await page.getByRole('button', { name: 'Remove from Silver customers' }).click();
@@ -124,13 +118,13 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
     await page.getByText('Someone else changed this user').waitFor();
     await expect.poll(() => page.getByRole('textbox', { name: 'Last name' }).inputValue()).toBe('Murray Hopper');
     expect((await services().users.getUser(orgId(), grace.id)).user.familyName).toBe('Murray Hopper');
-    await shot(page, 'console-edit-user-profile');
+    await screenshot(page, 'console-edit-user-profile');
 
     const phone = await bed.newPage(PHONE);
     await signInTo(phone.page, `${bed.consoleUrl}users/${grace.id}`, bed.ownerEmail, OWNER_PASSWORD);
     await phone.page.getByRole('textbox', { name: 'First name' }).waitFor();
     expect(await phone.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-    await shot(phone.page, 'console-edit-user-profile-phone');
+    await screenshot(phone.page, 'console-edit-user-profile-phone');
     expectNoConsoleErrors(phone);
     expectNoConsoleErrors(owner, [/HTTP 412 PATCH .*\/scim2\/Users\//, /412 \(Precondition Failed\)/]);
     owner.errors.length = 0;
@@ -154,7 +148,7 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Unlock account', exact: true }).waitFor();
     expect((await services().users.getUser(orgId(), alan.id)).user.accountState).toBe('locked');
-    await shot(page, 'console-edit-user-lock');
+    await screenshot(page, 'console-edit-user-lock');
     // Signed out at once: the token My Account holds no longer works.
     expect((await callMe()).status).toBe(401);
 
@@ -212,7 +206,7 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
     await page.getByRole('button', { name: 'Get an invitation link' }).click();
     const link = page.getByRole('textbox', { name: 'Invitation link' });
     expect(await link.inputValue()).toMatch(/\/password\/set\?token=/);
-    await shot(page, 'console-edit-user-invitation');
+    await screenshot(page, 'console-edit-user-invitation');
 
     // An active customer has no Invitation tab.
     const active = await createCustomer(bed.server.system, bed.organization, 'settled@example.com', PASSWORD);
@@ -236,7 +230,7 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
     await dialog.getByText(/cannot be undone/i).first().waitFor();
     const confirm = dialog.getByRole('button', { name: 'Confirm' });
     expect(await confirm.isDisabled()).toBe(true);
-    await shot(page, 'console-edit-user-danger-zone');
+    await screenshot(page, 'console-edit-user-danger-zone');
     await dialog.getByRole('checkbox').check();
     await confirm.click();
     await page.waitForURL((url) => url.pathname === '/t/acme/console/users');
@@ -248,7 +242,7 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
     await page.goto(`${bed.consoleUrl}users/${gone.id}`);
     await page.getByText('This user no longer exists').waitFor();
     await page.getByRole('link', { name: 'Back to Users' }).waitFor();
-    await shot(page, 'console-edit-user-not-found');
+    await screenshot(page, 'console-edit-user-not-found');
     expectNoConsoleErrors(owner, [new RegExp(`HTTP 404 GET .*/scim2/Users/${gone.id}`), /404 \(Not Found\)/]);
   });
 });

@@ -124,7 +124,14 @@ export async function signInTo(page: Page, appUrl: string, email: string, passwo
   await page.getByRole('navigation').first().waitFor();
 }
 
+/** Waits until no animation runs (dialogs and menus opening), so a picture shows the end state. */
+export async function settled(page: Page): Promise<void> {
+  // Polled from here: the page's CSP forbids the eval that waitForFunction relies on.
+  await expect.poll(() => page.evaluate<boolean>("document.getAnimations().every((a) => a.playState !== 'running')")).toBe(true);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
+  await settled(page);
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }

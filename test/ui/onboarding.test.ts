@@ -25,14 +25,6 @@ import { SYSTEM_CONTEXT } from '../../src/services/request-context.ts';
 const PASSWORD = 'plum-orbit-candle-42';
 const TEMPORARY_PASSWORD = 'violet-harbor-lantern-17';
 
-/** A screenshot once dialogs and menus have finished their transitions. */
-async function shot(page: Page, name: string): Promise<void> {
-  // Polled from here: the page's CSP forbids the eval that waitForFunction relies on.
-  await expect.poll(() => page.evaluate<boolean>("document.getAnimations().every((a) => a.playState !== 'running')")).toBe(true);
-  // A full-page shot of a scrolled page would draw the fixed header midway.
-  await page.evaluate('window.scrollTo(0, 0)');
-  await screenshot(page, name);
-}
 
 describe.runIf(chromiumAvailable())('Console: onboarding and managing customers', { timeout: 60_000 }, () => {
   let bed: UiTestBed;
@@ -82,19 +74,19 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     await page.getByRole('textbox', { name: 'Last Name' }).fill('Hart');
     await expect.poll(() => page.getByRole('radio', { name: 'Invite user to set their own password' }).isChecked()).toBe(true);
     await expect.poll(() => page.getByText('This email address will be used as the username').isVisible()).toBe(true);
-    await shot(page, 'users-new-details');
+    await screenshot(page, 'users-new-details');
     await page.getByRole('button', { name: 'Next' }).click();
 
     // The organization has groups, so the groups step comes.
     await page.getByRole('checkbox', { name: 'Gold customers' }).check();
-    await shot(page, 'users-new-groups');
+    await screenshot(page, 'users-new-groups');
     await page.getByRole('button', { name: 'Finish' }).click();
 
     await page.getByRole('heading', { name: 'Invitation sent' }).waitFor();
     const link = await page.getByRole('textbox', { name: 'Invitation link' }).inputValue();
     expect(link).toMatch(/\/t\/acme\/password\/set\?token=/);
     await page.getByRole('button', { name: 'Copy link' }).waitFor();
-    await shot(page, 'users-new-summary');
+    await screenshot(page, 'users-new-summary');
 
     // One request made the customer and the membership; the mail carries the same link.
     const created = await userNamed(email);
@@ -190,7 +182,7 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     await page.getByText('Password is too common').waitFor();
     await page.getByRole('textbox', { name: 'Temporary password' }).waitFor();
     expect(await userNamed('lena.fox@example.test')).toBeNull();
-    await shot(page, 'users-new-errors');
+    await screenshot(page, 'users-new-errors');
     // Chromium logs the refused create (400) as a console error: that one is expected.
     expectNoConsoleErrors(owner, [/HTTP 400 POST .*\/scim2\/Users$/, /status of 400/]);
     owner.errors.length = 0;
@@ -236,7 +228,7 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expect.poll(() => page.getByRole('row').count()).toBeGreaterThanOrEqual(5); // the header and at least these four
     await expect.poll(() => page.getByText(/customers$/).first().isVisible()).toBe(true);
-    await shot(page, 'users-list');
+    await screenshot(page, 'users-list');
 
     const phone = await bed.newPage(PHONE);
     await signInTo(phone.page, `${bed.consoleUrl}users`, bed.ownerEmail, OWNER_PASSWORD);
@@ -245,12 +237,12 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     await expect.poll(() => phone.page.getByRole('listitem').filter({ hasText: 'zara.temp@example.test' }).getByText('Temporary password').isVisible()).toBe(true);
     // Nothing wider than the phone's screen.
     expect(await phone.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-    await shot(phone.page, 'users-list-phone');
+    await screenshot(phone.page, 'users-list-phone');
     await phone.page.getByRole('button', { name: 'New User' }).click();
     await phone.page.getByRole('menuitem', { name: 'Customer' }).click();
     await phone.page.getByRole('textbox', { name: /Email \(username\)/ }).waitFor();
     expect(await phone.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-    await shot(phone.page, 'users-new-phone');
+    await screenshot(phone.page, 'users-new-phone');
     expectNoConsoleErrors(phone);
     expectNoConsoleErrors(owner);
   });
@@ -293,7 +285,7 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByRole('checkbox', { name: /I understand/ }).check();
     expect(await confirm.isEnabled()).toBe(true);
-    await shot(page, 'users-delete-dialog');
+    await screenshot(page, 'users-delete-dialog');
     await confirm.click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('No customers match').waitFor();
