@@ -3,13 +3,13 @@
 
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, errorMessage } from '../../../api/http.ts';
 import { groups } from '../../../api/scim.ts';
 import { groupKeys } from './group-queries.ts';
-import { groupNameError, MAX_GROUP_NAME } from './group-name.ts';
+import { groupNameError } from './group-name.ts';
+import { GroupNameModal } from './GroupNameModal.tsx';
 
 export function CreateGroupModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const [name, setName] = useState('');
@@ -46,37 +46,21 @@ export function CreateGroupModal({ opened, onClose }: { opened: boolean; onClose
 
   const otherError = create.isError && !nameError ? errorMessage(create.error) : undefined;
   return (
-    <Modal opened={opened} onClose={close} title="New group">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <TextInput
-            label="Group name"
-            description="Unique in the organization. You can rename it later."
-            value={name}
-            onChange={(event) => {
-              setName(event.currentTarget.value);
-              setNameError(undefined);
-            }}
-            error={nameError}
-            required
-            data-autofocus
-            maxLength={MAX_GROUP_NAME}
-          />
-          {otherError && (
-            <Alert color="red" role="alert">
-              {otherError}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create group
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <GroupNameModal
+      title="New group"
+      description="Unique in the organization. You can rename it later."
+      submitLabel="Create group"
+      opened={opened}
+      onClose={close}
+      name={name}
+      onNameChange={(value) => {
+        setName(value);
+        setNameError(undefined);
+      }}
+      nameError={nameError}
+      otherError={otherError}
+      pending={create.isPending}
+      onSubmit={submit}
+    />
   );
 }

@@ -2,13 +2,13 @@
 // based on a name someone else has since changed fails (412) instead of overwriting theirs.
 
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, errorMessage } from '../../../api/http.ts';
 import { groups, type ScimGroup } from '../../../api/scim.ts';
 import { groupKeys } from './group-queries.ts';
-import { groupNameError, MAX_GROUP_NAME } from './group-name.ts';
+import { groupNameError } from './group-name.ts';
+import { GroupNameModal } from './GroupNameModal.tsx';
 
 export function RenameGroupModal({ group, opened, onClose }: { group: ScimGroup; opened: boolean; onClose: () => void }) {
   const [name, setName] = useState(group.displayName);
@@ -55,37 +55,21 @@ export function RenameGroupModal({ group, opened, onClose }: { group: ScimGroup;
   const stale = rename.error instanceof ApiError && rename.error.status === 412;
   const otherError = rename.isError && !nameError ? (stale ? 'Someone else changed this group while you were editing it. The page now shows its latest state; try again.' : errorMessage(rename.error)) : undefined;
   return (
-    <Modal opened={opened} onClose={close} title="Rename group">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <TextInput
-            label="Group name"
-            description="Unique in the organization."
-            value={name}
-            onChange={(event) => {
-              setName(event.currentTarget.value);
-              setNameError(undefined);
-            }}
-            error={nameError}
-            required
-            data-autofocus
-            maxLength={MAX_GROUP_NAME}
-          />
-          {otherError && (
-            <Alert color="red" role="alert">
-              {otherError}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={rename.isPending}>
-              Save name
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <GroupNameModal
+      title="Rename group"
+      description="Unique in the organization."
+      submitLabel="Save name"
+      opened={opened}
+      onClose={close}
+      name={name}
+      onNameChange={(value) => {
+        setName(value);
+        setNameError(undefined);
+      }}
+      nameError={nameError}
+      otherError={otherError}
+      pending={rename.isPending}
+      onSubmit={submit}
+    />
   );
 }
