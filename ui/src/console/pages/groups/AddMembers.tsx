@@ -9,7 +9,8 @@ import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../../api/http.ts';
 import { groups, users, type ScimUser } from '../../../api/scim.ts';
-import { groupKeys, personEmail, personName, userSearchFilter } from './group-queries.ts';
+import { groupKeys, personEmail, userSearchFilter } from './group-queries.ts';
+import { personName } from '../users/user-state.ts';
 
 const SEARCH_RESULTS = 10;
 

@@ -11,7 +11,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../../api/http.ts';
 import { groups, scimString, type ScimUser } from '../../../api/scim.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states.tsx';
-import { groupKeys, MEMBERS_PER_PAGE, personEmail, personName, useGroupMembers } from './group-queries.ts';
+import { groupKeys, MEMBERS_PER_PAGE, personEmail, useGroupMembers } from './group-queries.ts';
+import { personName } from '../users/user-state.ts';
 import { paginationControlLabels } from './pagination.ts';
 
 export function GroupMembers({ groupId, groupName }: { groupId: string; groupName: string }) {
@@ -86,7 +87,7 @@ export function GroupMembers({ groupId, groupName }: { groupId: string; groupNam
                     <Table.Tr key={user.id}>
                       <Table.Td>
                         <Text size="sm" c={personName(user) ? undefined : 'dimmed'}>
-                          {personName(user) ?? 'No name'}
+                          {personName(user) || 'No name'}
                         </Text>
                       </Table.Td>
                       <Table.Td style={{ wordBreak: 'break-all' }}>

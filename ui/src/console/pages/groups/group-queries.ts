@@ -67,12 +67,6 @@ export function useGroupMembers(id: string, search: string, page: number) {
   });
 }
 
-/** The name to show for a user: display name, else given and family name; undefined if none. */
-export function personName(user: Pick<ScimUser, 'displayName' | 'name'>): string | undefined {
-  const joined = [user.name?.givenName, user.name?.familyName].filter(Boolean).join(' ');
-  return user.displayName || user.name?.formatted || joined || undefined;
-}
-
 /** The email to show: the primary one, else the user name (which is the email). */
 export function personEmail(user: Pick<ScimUser, 'userName' | 'emails'>): string {
   return user.emails?.find((e) => e.primary)?.value ?? user.emails?.[0]?.value ?? user.userName;
