@@ -19,6 +19,9 @@ import { UsersFilters } from './UsersFilters.tsx';
 import { UsersTable } from './UsersTable.tsx';
 import { UsersPager } from './UsersPager.tsx';
 
+/** The Delete dialog's user while it is closed and nobody was chosen. */
+const NOBODY = { id: '', userName: '' };
+
 function readFilters(params: URLSearchParams): UserListFilters {
   const state = params.get('state');
   const sort = params.get('sort');
@@ -89,7 +92,8 @@ export default function UsersPage() {
   const page = useCustomerPage(filters, cursors[cursors.length - 1]);
 
   const [deleting, setDeleting] = useState<ScimUser | null>(null);
-  // The dialog stays mounted once closed, so that it can give focus back to its Delete button.
+  // The dialog is always mounted (closed, with nobody, at first): Mantine notes the focused Delete
+  // button when `opened` turns true, and gives focus back to it when the dialog closes.
   const [deleteOpened, setDeleteOpened] = useState(false);
   const filtered = Boolean(filters.search || filters.state || filters.groupId);
 
@@ -182,7 +186,7 @@ export default function UsersPage() {
         {page.data ? countText(page.data.totalResults, filtered) : ''}
       </Text>
       {body}
-      {deleting && <DeleteUserDialog user={deleting} opened={deleteOpened} onClose={() => setDeleteOpened(false)} onDeleted={deleted} />}
+      <DeleteUserDialog user={deleting ?? NOBODY} opened={deleteOpened} onClose={() => setDeleteOpened(false)} onDeleted={deleted} />
     </Stack>
   );
 }
