@@ -34,9 +34,8 @@ export function AppFrame({ product, nav, footer }: { product: string; nav: NavIt
             <Menu.Target>
               <UnstyledButton aria-label={`Account menu for ${who}`}>
                 <Group gap="xs" wrap="nowrap">
-                  <Avatar size="sm" radius="xl" color="indigo">
-                    {who.slice(0, 1).toUpperCase()}
-                  </Avatar>
+                  {/* A picture, not an initial: a letter would be visible text missing from the button's name. */}
+                  <Avatar size="sm" radius="xl" color="indigo" aria-hidden />
                   <Text size="sm" visibleFrom="sm" truncate maw={200}>
                     {who}
                   </Text>
