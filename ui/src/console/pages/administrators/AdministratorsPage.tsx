@@ -45,7 +45,8 @@ export default function AdministratorsPage() {
           {admins.data.length === 0 ? (
             <EmptyState title="No administrators" />
           ) : (
-            <Table.ScrollContainer minWidth={640}>
+            // Focusable, so that the table scrolls sideways by keyboard on a phone even when no row has a button.
+            <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} role="region" aria-label="Administrators">
               <Table verticalSpacing="sm" striped highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>
