@@ -103,6 +103,7 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
       { userName: 'mia.hart@example.com', givenName: 'Mia', familyName: 'Hart', askPassword: true, invitationDelivery: 'link' },
       SYSTEM_CONTEXT,
     );
+    await services().users.createUser(bed.organization, { userName: 'sam@acme.test', administrator: true, askPassword: true, invitationDelivery: 'link' }, SYSTEM_CONTEXT);
     invitedId = invited.user.id;
     invitationUrl = invited.invitation!.url;
     applicationId = (
@@ -238,6 +239,7 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     const problems: string[] = [];
     /** Opens a dialog from `opener` by keyboard, tabs round it, and closes it with Escape. */
     async function checkDialog(opener: Locator, dialogName: string | RegExp) {
+      const page = opener.page();
       await opener.focus();
       await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog', { name: dialogName });
@@ -261,6 +263,9 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     await checkDialog(page.getByRole('button', { name: 'Delete ada@example.com' }), /Delete/);
     await page.goto(`${bed.consoleUrl}users/${invitedId}?tab=danger`);
     await checkDialog(page.getByRole('tabpanel').getByRole('button', { name: 'Delete' }), /Delete/);
+    const ada = (await bed.server.system.repos.users.findByUserName(orgId(), 'ada@example.com'))!;
+    await page.goto(`${bed.consoleUrl}users/${ada.id}?tab=lock`);
+    await checkDialog(page.getByRole('tabpanel').getByRole('button', { name: 'Lock account' }), /Lock/);
     await page.goto(`${bed.consoleUrl}groups`);
     await checkDialog(page.getByRole('button', { name: 'New group' }), /group/i);
     await page.goto(`${bed.consoleUrl}groups/${groupId}`);
@@ -268,8 +273,19 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     await checkDialog(page.getByRole('button', { name: 'Delete group' }), /Delete the group/);
     await page.goto(`${bed.consoleUrl}applications`);
     await checkDialog(page.getByRole('button', { name: 'Register application' }), /Register/);
+    await page.goto(`${bed.consoleUrl}applications/${applicationId}`);
+    await checkDialog(page.getByRole('button', { name: 'Delete application' }), /Delete the application/);
     await page.goto(`${bed.consoleUrl}administrators`);
     await checkDialog(page.getByRole('button', { name: 'Invite administrator' }), /Invite/);
+    await checkDialog(page.getByRole('button', { name: 'Remove sam@acme.test' }), /Remove/);
+
+    const customer = await bed.newPage(DESKTOP);
+    customer.page.setDefaultTimeout(10_000);
+    await signInTo(customer.page, bed.myAccountUrl, 'ada@example.com', PASSWORD);
+    await customer.page.goto(`${bed.myAccountUrl}security`);
+    await checkDialog(customer.page.getByRole('button', { name: /^Sign out the session/ }).first(), /Sign out/);
+    expectNoConsoleErrors(customer);
+
     if (problems.length) console.error(`axe found ${problems.length} problem(s) in dialogs:\n${problems.join('\n')}`);
     expect(problems).toEqual([]);
     expectNoConsoleErrors(owner);
