@@ -89,6 +89,8 @@ describe.runIf(chromiumAvailable())('My Account', () => {
     expect([saved.givenName, saved.familyName]).toEqual(['Maya', 'Moe-Berg']);
     // The display name follows the names rather than keeping the old one.
     expect(saved.displayName ?? null).toBeNull();
+    // So does the header, without signing in again.
+    await page.getByRole('button', { name: 'Account menu for Maya Moe-Berg' }).waitFor();
     await page.reload();
     expect(await page.getByLabel('First name').inputValue()).toBe('Maya');
     await screenshot(page, 'myaccount-profile-desktop');

@@ -5,7 +5,9 @@ import type { ReactNode } from 'react';
 import { NavLink as RouterNavLink, Outlet } from 'react-router';
 import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, Avatar } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
 import { signOut, signedInUser } from '../auth/oidc.ts';
+import { me } from '../api/scim.ts';
 import { config } from '../config.ts';
 
 export interface NavItem {
@@ -16,7 +18,10 @@ export interface NavItem {
 export function AppFrame({ product, nav, footer }: { product: string; nav: NavItem[]; footer?: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
   const user = signedInUser();
-  const who = user?.name || user?.email || 'Signed in';
+  // The ID token's name is fixed at sign-in; /Me follows a profile edit (My Account's profile
+  // form refreshes every ['me', …] query), so the header shows its answer once it has one.
+  const profile = useQuery({ queryKey: ['me', 'header'], queryFn: me.get, staleTime: Infinity, retry: false });
+  const who = profile.data?.displayName || user?.name || profile.data?.userName || user?.email || 'Signed in';
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
