@@ -3,7 +3,7 @@
 
 import { StrictMode, lazy, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider, Modal, createTheme, darken, type CSSVariablesResolver } from '@mantine/core';
+import { MantineProvider, Modal, Notification, createTheme, darken, type CSSVariablesResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import '@mantine/core/styles.css';
@@ -17,21 +17,26 @@ const MyAccountApp = lazy(() => import('./myaccount/MyAccountApp.tsx'));
 
 // People who ask their system for reduced motion get dialogs and menus without animation.
 // Shade 8 of the filled colours keeps white text on buttons above WCAG AA's 4.5:1 (shade 6 is 4.3).
-// Every dialog's × button gets a name for screen readers (Mantine leaves it unnamed).
+// Every dialog's and notification's × button gets a name for screen readers (Mantine leaves it unnamed).
 const theme = createTheme({
   primaryColor: 'indigo',
   primaryShade: 8,
   defaultRadius: 'md',
   respectReducedMotion: true,
-  components: { Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }) },
+  components: {
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } }),
+  },
 });
 
-// Mantine's light scheme draws dimmed text (gray 6, 3.3:1 on white) and light or outline badges
+// Mantine's light scheme draws dimmed text (gray 6, 3.3:1 on white), errors, and light or outline badges
 // (yellow 9 on yellow 1 is 2.7:1) below AA: darker greys and text colours, checked by axe in test/ui.
 const cssVariablesResolver: CSSVariablesResolver = (current) => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    // A field's error (red 6 is 3.3:1).
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
     ...Object.fromEntries(
       Object.entries(current.colors).flatMap(([name, shades]) => [
         [`--mantine-color-${name}-light-color`, darken(shades[9], 0.35)],
