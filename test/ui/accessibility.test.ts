@@ -160,6 +160,12 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     for (const tab of ['profile', 'groups', 'invitation', 'lock', 'danger']) {
       await visit(`users/${invitedId}?tab=${tab}`, `Console Edit user, ${tab} tab`, (p) => p.getByRole('tabpanel'));
     }
+    // A saved profile, and the notification that says so.
+    await page.goto(`${bed.consoleUrl}users/${invitedId}`);
+    await page.getByRole('textbox', { name: 'First name' }).fill('Mia Rose');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved').waitFor();
+    problems.push(...(await axeProblems(page, 'Console Edit user with its notification at 1280 px')));
     await visit('groups', 'Console Groups', (p) => p.getByRole('link', { name: 'Gold customers' }));
     await visit(`groups/${groupId}`, 'Console group page', heading('Gold customers'));
     await visit('applications', 'Console Applications', (p) => p.getByRole('link', { name: 'Shop' }));
@@ -218,6 +224,7 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     await page.getByText('Enter an email address like name@example.com').waitFor();
     await expect.poll(() => focused(page)).toMatch(/^textbox "Email \(username\)/);
     expect(await email.getAttribute('aria-invalid')).toBe('true');
+    expect(await axeProblems(page, 'Console New User with an error')).toEqual([]);
     // The error is announced with the field: it is part of the field's description.
     const describedBy = (await email.getAttribute('aria-describedby')) ?? '';
     const descriptions = await Promise.all(describedBy.split(/\s+/).filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
