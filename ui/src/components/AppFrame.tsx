@@ -4,7 +4,7 @@
 import type { ReactNode } from 'react';
 import { NavLink as RouterNavLink, Outlet } from 'react-router';
 import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, Avatar } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { signOut, signedInUser } from '../auth/oidc.ts';
 import { me } from '../api/scim.ts';
@@ -17,6 +17,10 @@ export interface NavItem {
 
 export function AppFrame({ product, nav, footer }: { product: string; nav: NavItem[]; footer?: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
+  // Below the 'sm' breakpoint (48em) the folded navigation is only moved out of sight: inert, its
+  // links leave the tab order and the accessibility tree until the burger opens it.
+  const wide = useMediaQuery('(min-width: 48em)', undefined, { getInitialValueInEffect: false });
+  const folded = !wide && !opened;
   const user = signedInUser();
   // The ID token's name is fixed at sign-in; /Me follows a profile edit (My Account's profile
   // form refreshes every ['me', …] query), so the header shows its answer once it has one.
@@ -54,7 +58,7 @@ export function AppFrame({ product, nav, footer }: { product: string; nav: NavIt
           </Menu>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label={`${product} navigation`}>
+      <AppShell.Navbar p="xs" component="nav" aria-label={`${product} navigation`} inert={folded}>
         {nav.map((item) => (
           <RouterNavLink key={item.to} to={item.to} onClick={close} style={{ textDecoration: 'none' }}>
             {({ isActive }) => <NavLink component="span" label={item.label} active={isActive} />}
