@@ -116,6 +116,7 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     owner = await bed.newPage(DESKTOP);
     page = owner.page;
     page.setDefaultTimeout(10_000);
+    await signInTo(page, bed.consoleUrl, bed.ownerEmail, OWNER_PASSWORD);
   });
   afterAll(async () => bed?.close());
 
@@ -136,11 +137,10 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     await stranger.page.waitForURL(/\/login\//);
     await submitSignIn(stranger.page, 'ada@example.com', 'not-the-password-1');
     await scan('Hosted sign-in page with an error', (p) => p.getByRole('alert'), problems, stranger.page);
-    await page.goto(bed.consoleUrl);
-    await page.waitForURL(/\/login\//);
-    await scan('Hosted sign-in page', (p) => p.getByLabel('Email'), problems);
+    await stranger.page.goto(bed.consoleUrl);
+    await stranger.page.waitForURL(/\/login\//);
+    await scan('Hosted sign-in page', (p) => p.getByLabel('Email'), problems, stranger.page);
 
-    await signInTo(page, bed.consoleUrl, bed.ownerEmail, OWNER_PASSWORD);
     const visit = async (path: string, name: string, ready: (p: Page) => Locator) => {
       await page.goto(`${bed.consoleUrl}${path}`);
       await scan(name, ready, problems);
@@ -239,6 +239,32 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     expect(await focused(page)).toMatch(/^textbox "Temporary password/);
     await page.keyboard.press('Enter');
     await expect.poll(() => focused(page)).toMatch(/^textbox "Temporary password/);
+    expectNoConsoleErrors(owner);
+  });
+
+  it('on a phone, the folded navigation is out of the tab order; opened from the burger, it follows it', async () => {
+    await page.setViewportSize(PHONE);
+    await page.goto(`${bed.consoleUrl}users`);
+    const burger = page.getByRole('button', { name: 'Open navigation' });
+    const inNavigation = () => page.evaluate<boolean>("!!document.activeElement?.closest('nav[aria-label=\"Console navigation\"]')");
+    await burger.focus();
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      expect(await inNavigation(), `Tab ${i + 1} reached the folded navigation: ${await focused(page)}`).toBe(false);
+    }
+    await burger.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Close navigation' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatch(/^button "Account menu for/);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatch(/^link "Users"/);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatch(/^link "Groups"/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Groups', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Open navigation' }).waitFor();
+    await page.setViewportSize(DESKTOP);
     expectNoConsoleErrors(owner);
   });
 
