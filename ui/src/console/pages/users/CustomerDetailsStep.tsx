@@ -97,6 +97,8 @@ export function CustomerDetailsStep(props: CustomerDetailsStepProps) {
             value={values.password}
             onChange={(event) => onChange({ password: event.currentTarget.value })}
             error={errors.password}
+            // Mantine's PasswordInput marks its field invalid for styles only (data-invalid).
+            aria-invalid={errors.password ? true : undefined}
             visible={passwordVisible}
             onVisibilityChange={setPasswordVisible}
           />
