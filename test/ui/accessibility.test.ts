@@ -230,15 +230,19 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     const descriptions = await Promise.all(describedBy.split(/\s+/).filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
     expect(descriptions.join(' ')).toContain('Enter an email address like name@example.com');
 
-    // The temporary password, chosen by keyboard: arrows move within the radio group.
+    // Mended, and the temporary password chosen by keyboard: arrows move within the radio group.
+    await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('kim.lee@example.com');
     await page.getByRole('radio', { name: 'Invite user to set their own password' }).focus();
     await page.keyboard.press('ArrowDown');
     expect(await focused(page)).toMatch(/^radio "Set a temporary password for the user" \[checked\]$/);
     await page.keyboard.press('Tab');
     expect(await focused(page)).toMatch(/^textbox "Temporary password/);
+    // Enter with it empty: the password is now the first invalid field, and focus stays on it.
     await page.keyboard.press('Enter');
-    await expect.poll(() => focused(page)).toMatch(/^textbox "Temporary password/);
+    await expect.poll(() => page.getByRole('textbox', { name: /Temporary password/ }).getAttribute('aria-invalid')).toBe('true');
+    expect(await focused(page)).toMatch(/^textbox "Temporary password/);
+    expect(await email.getAttribute('aria-invalid')).not.toBe('true');
     expectNoConsoleErrors(owner);
   });
 
