@@ -60,6 +60,12 @@ async function axeProblems(page: Page, where: string): Promise<string[]> {
     );
 }
 
+/** Each page has its own title (WCAG 2.4.2): its heading, the app, the organization. */
+async function expectTitled(page: Page, app: string): Promise<void> {
+  const heading = (await page.locator('h1').first().textContent())?.trim();
+  await expect.poll(() => page.title()).toBe(`${heading} · ${app} · Acme`);
+}
+
 /** The role and accessible name of the focused element, as assistive technology gets them. */
 async function focused(page: Page): Promise<string> {
   const snapshot = await page.locator(':focus').ariaSnapshot();
@@ -144,6 +150,7 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     const visit = async (path: string, name: string, ready: (p: Page) => Locator) => {
       await page.goto(`${bed.consoleUrl}${path}`);
       await scan(name, ready, problems);
+      await expectTitled(page, 'Console');
     };
     await visit('users', 'Console Users', (p) => p.getByText('ada@example.com'));
     // The phone's navigation, opened from the burger.
@@ -187,6 +194,7 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     ]) {
       await customer.page.goto(`${bed.myAccountUrl}${path}`);
       await scan(name, heading(title), problems, customer.page);
+      await expectTitled(customer.page, 'My Account');
     }
     expectNoConsoleErrors(customer);
 
