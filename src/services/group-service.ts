@@ -124,6 +124,8 @@ export function createGroupService(deps: { repos: Repos; clock: Clock }) {
       changes: { displayName?: string; externalId?: string | null; members?: MembershipChange },
       ctx: RequestContext,
       expectedVersion?: number,
+      /** False when the caller will not show the members: a big group's list is not read. */
+      withMembers = true,
     ): Promise<GroupView> {
       // Without If-Match a concurrent change must not become a 412: wait for it instead.
       await tx.groups.lock(orgId, id);
@@ -153,7 +155,7 @@ export function createGroupService(deps: { repos: Repos; clock: Clock }) {
           ...(members && { membersAdded: members.add, membersRemoved: members.removeAll ? 'all' : members.remove }),
         },
       });
-      return view(tx, updated);
+      return withMembers ? view(tx, updated) : { group: updated, members: [] };
     },
 
     updateGroup(

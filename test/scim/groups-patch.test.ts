@@ -73,6 +73,24 @@ describe('SCIM PATCH /Groups/{id}', () => {
       expect(after.size).toBe(3);
     });
 
+    it('leaves the members out of the answer with excludedAttributes=members', async () => {
+      const [one, two] = [await createUser('quiet1@patchorg.test'), await createUser('quiet2@patchorg.test')];
+      const groupId = await createGroup('Quiet', [one]);
+      const res = await scim.request('PATCH', `/Groups/${groupId}?excludedAttributes=members`, patch({ op: 'add', path: 'members', value: [{ value: two }] }));
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).not.toHaveProperty('members');
+      expect(res.json()).toMatchObject({ id: groupId, displayName: 'Quiet', meta: { version: 'W/"2"' } });
+      expect(res.headers.etag).toBe('W/"2"');
+      // A rename answers the same way.
+      const renamed = await scim.request('PATCH', `/Groups/${groupId}?excludedAttributes=members`, patch({ op: 'replace', path: 'displayName', value: 'Quieter' }));
+      expect(renamed.json()).toMatchObject({ displayName: 'Quieter' });
+      expect(renamed.json()).not.toHaveProperty('members');
+      // Without the parameter the answer has them, as before.
+      const full = await scim.request('PATCH', `/Groups/${groupId}`, patch({ op: 'replace', path: 'displayName', value: 'Quiet again' }));
+      expect(full.json().members.map((m: Json) => m.value).sort()).toEqual([one, two].sort());
+      expect(await memberIds(groupId)).toEqual([one, two].sort());
+    });
+
     it('treats adding an existing member as a no-op for that row', async () => {
       const [a, b] = [await createUser('idem-a@patchorg.test'), await createUser('idem-b@patchorg.test')];
       const groupId = await createGroup('Idempotent Adders', [a]);

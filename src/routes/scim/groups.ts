@@ -103,9 +103,13 @@ export async function groupRoutes(app: FastifyInstance, { system }: { system: Sy
     return sendResource(reply, await operations.replaceGroup(context(request), request.params.id, request.body, ifMatch(request)));
   });
 
-  app.patch<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {
+  // The answer honours attributes/excludedAttributes (RFC 7644 section 3.5.2): a client that
+  // leaves members out spares a big group the reading and sending of its whole member list.
+  app.patch<{ Params: IdParams; Querystring: Record<string, unknown> }>('/Groups/:id', async (request, reply) => {
     requireScope(scimState(request).principal, 'internal_group_mgt_update');
-    return sendResource(reply, await operations.patchGroup(context(request), request.params.id, request.body, ifMatch(request)));
+    const projection = { attributes: parseAttributeList(request.query.attributes), excludedAttributes: parseAttributeList(request.query.excludedAttributes) };
+    const result = await operations.patchGroup(context(request), request.params.id, request.body, ifMatch(request), undefined, wantsMembers(projection));
+    return sendResource(reply, { ...result, ...(result.resource && { resource: project(result.resource, GROUP_RESOURCE, projection) }) });
   });
 
   app.delete<{ Params: IdParams }>('/Groups/:id', async (request, reply) => {

@@ -168,16 +168,17 @@ export function membershipChangeOf(operations: PatchOperation[]): MembershipChan
   return { removeAll: change.removeAll, add: [...change.add], remove: [...change.remove] };
 }
 
-export function patchGroup(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
-  return retryingConcurrentChanges(expectedVersion, tx, () => patchGroupOnce(c, id, body, expectedVersion, tx));
+/** `withMembers` false: the answer leaves the members out (the request's excludedAttributes), so they are not read. */
+export function patchGroup(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet, withMembers = true): Promise<OperationResult> {
+  return retryingConcurrentChanges(expectedVersion, tx, () => patchGroupOnce(c, id, body, expectedVersion, tx, withMembers));
 }
 
-async function patchGroupOnce(c: OperationContext, id: string, body: unknown, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {
+async function patchGroupOnce(c: OperationContext, id: string, body: unknown, expectedVersion: number | undefined, tx: RepoSet | undefined, withMembers: boolean): Promise<OperationResult> {
   const { groups } = c.system.services;
   const operations = parsePatchRequest(body);
   const fast = membershipChangeOf(operations);
   const view = await inTransaction(c, tx, async (t) => {
-    if (fast) return groups.writeUpdate(t, c.organization.id, id, { members: fast }, c.ctx, expectedVersion);
+    if (fast) return groups.writeUpdate(t, c.organization.id, id, { members: fast }, c.ctx, expectedVersion, withMembers);
     const current = await groups.getGroupForUpdate(t, c.organization.id, id);
     const patched = applyPatch(toScimGroup(current, c.locations, { members: true }), body, GROUP_RESOURCE);
     const input = readScimGroup(patched, { mode: 'replace', id });
@@ -194,9 +195,10 @@ async function patchGroupOnce(c: OperationContext, id: string, body: unknown, ex
       },
       c.ctx,
       expectedVersion ?? current.group.version,
+      withMembers,
     );
   });
-  return { status: 200, resource: toScimGroup(view, c.locations, { members: true }) };
+  return { status: 200, resource: toScimGroup(view, c.locations, { members: withMembers }) };
 }
 
 export async function deleteGroup(c: OperationContext, id: string, expectedVersion?: number, tx?: RepoSet): Promise<OperationResult> {

@@ -100,8 +100,9 @@ export const groups = {
       body: { schemas: [GROUP_SCHEMA], displayName, members: memberIds.map((value) => ({ value })) },
       scim: true,
     }),
+  // The answer leaves the members out: the apps never need a big group's whole list back.
   patch: (id: string, operations: PatchOperation[], version?: string) =>
-    apiRequest<ScimGroup>(`${scim}/Groups/${encodeURIComponent(id)}`, {
+    apiRequest<ScimGroup>(`${scim}/Groups/${encodeURIComponent(id)}?excludedAttributes=members`, {
       method: 'PATCH',
       body: { schemas: [PATCH_SCHEMA], Operations: operations },
       scim: true,
