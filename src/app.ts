@@ -38,6 +38,9 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
     requestIdHeader: false,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
+    // A long path segment (a made-up SCIM id, say) reaches its route and gets that surface's own
+    // 404, instead of Fastify's 414 in no API's shape. Still bounded: URLs stay short.
+    maxParamLength: 2048,
     // Unknown properties are refused with a 400 that names them, never silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });

@@ -221,6 +221,9 @@ describe('GET /Users/{id}', () => {
   it('answers 404 in the SCIM shape for an unknown id', async () => {
     expectScimError(await request('GET', '/Users/00000000-0000-0000-0000-000000000000'), 404);
     expectScimError(await request('GET', '/Users/not-a-uuid'), 404);
+    // A long made-up id too: the SCIM 404, not the HTTP layer's 414.
+    expectScimError(await request('GET', `/Users/${'x'.repeat(300)}`), 404);
+    expectScimError(await request('DELETE', `/Groups/${'y'.repeat(300)}`), 404);
   });
 
   it('applies attributes and excludedAttributes', async () => {
