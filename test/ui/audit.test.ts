@@ -27,11 +27,18 @@ describe.runIf(chromiumAvailable())('the Console audit log', () => {
     }
     // The changes the other Console pages make, done as the owner.
     const ctx: RequestContext = { actor: { type: 'user', id: ownerId }, requestId: 'req-audit-test', clientIp: '127.0.0.1' };
+    // Events of one millisecond have no order between them: keep the changes a few apart.
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
     await system.services.settings.update(orgId, { selfRegistrationEnabled: true }, ctx);
+    await tick();
     await system.services.settings.putTemplate(orgId, 'invitation', { subject: 'Hi {{name}}', text: 'Go {{link}}', html: '<p>Go {{link}}</p>' }, ctx);
+    await tick();
     await system.services.settings.resetTemplate(orgId, 'invitation', ctx);
+    await tick();
     const invited = await system.services.administrators.inviteAdministrator(bed.organization, ownerId, { email: 'ada@acme.test', givenName: 'Ada', delivery: 'link' }, ctx);
+    await tick();
     await system.services.administrators.removeAdministrator(orgId, ownerId, invited.user.id, ctx);
+    await tick();
 
     ui = await bed.newPage();
     ui.page.setDefaultTimeout(10_000);
