@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { System } from '../system.ts';
 import { isAppError } from '../errors.ts';
 import { formToken, isValidFormToken } from '../web/form-token.ts';
+import { homeLinkFor } from '../web/home-link.ts';
 import { sendPage } from '../web/reply.ts';
 import { messagePage } from '../web/pages/message-page.ts';
 import { CHECK_YOUR_MAIL, signUpPage, verifyEmailPage } from '../web/pages/onboarding-pages.ts';
@@ -132,8 +133,7 @@ export async function signUpRoutes(app: FastifyInstance, { system }: { system: S
           title: 'Email confirmed',
           message: 'Your email address is confirmed. You can now sign in.',
           tone: 'notice',
-          linkHref: `/t/${organization.handle}/myaccount/`,
-          linkText: 'Sign in to My Account',
+          ...homeLinkFor(organization.handle, { userType: 'customer' }),
         }),
       );
     } catch (error) {

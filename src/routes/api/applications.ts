@@ -6,6 +6,7 @@ import type { System } from '../../system.ts';
 import type { Application } from '../../repos/application-repo.ts';
 import type { ApplicationUpdate, NewApplicationInput } from '../../services/application-service.ts';
 import { authorized } from './principal.ts';
+import { API_ERROR_SCHEMA } from './error-schema.ts';
 
 const uriList = { type: 'array', items: { type: 'string', maxLength: 2048 }, maxItems: 50 } as const;
 const idList = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 200 } as const;
@@ -36,12 +37,8 @@ const withSecret = {
   properties: { ...applicationSchema.properties, clientSecret: { type: 'string', description: 'Shown once; store it now' } },
 } as const;
 
-const errorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true }, requestId: { type: 'string' } },
-} as const;
 
-const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema } as const;
+const errors = { 400: API_ERROR_SCHEMA, 401: API_ERROR_SCHEMA, 403: API_ERROR_SCHEMA, 404: API_ERROR_SCHEMA } as const;
 const idParams = { type: 'object', properties: { org: { type: 'string' }, id: { type: 'string' } }, required: ['org', 'id'] } as const;
 
 function present(app: Application) {

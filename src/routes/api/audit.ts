@@ -7,13 +7,10 @@ import type { System } from '../../system.ts';
 import type { AuditEvent, AuditQuery } from '../../repos/audit-repo.ts';
 import { AppError } from '../../errors.ts';
 import { authorized } from './principal.ts';
+import { API_ERROR_SCHEMA } from './error-schema.ts';
 
 const MAX_LIMIT = 100;
 
-const errorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true }, requestId: { type: 'string' } },
-} as const;
 
 const eventSchema = {
   type: 'object',
@@ -107,9 +104,9 @@ export async function auditRoutes(app: FastifyInstance, { system }: { system: Sy
         },
         response: {
           200: { type: 'object', properties: { events: { type: 'array', items: eventSchema }, nextCursor: { type: ['string', 'null'] } } },
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
+          400: API_ERROR_SCHEMA,
+          401: API_ERROR_SCHEMA,
+          403: API_ERROR_SCHEMA,
         },
       },
     },

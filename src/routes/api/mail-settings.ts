@@ -11,12 +11,9 @@ import { isMailPurpose, MAIL_PURPOSES, type TemplateValues } from '../../mail/te
 import { formatExpiry } from '../../mail/mailer.ts';
 import { linkUrl, onboardingPaths } from '../../lib/onboarding-paths.ts';
 import { authorized } from './principal.ts';
+import { API_ERROR_SCHEMA } from './error-schema.ts';
 
-const errorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true }, requestId: { type: 'string' } },
-} as const;
-const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema } as const;
+const errors = { 400: API_ERROR_SCHEMA, 401: API_ERROR_SCHEMA, 403: API_ERROR_SCHEMA, 404: API_ERROR_SCHEMA } as const;
 
 /** Where each purpose's link leads, so the sample looks like the real thing. */
 const SAMPLE_PATH: Record<MailPurpose, ((handle: string) => string) | undefined> = {

@@ -8,6 +8,7 @@ import type { System } from '../../system.ts';
 import type { Application } from '../../repos/application-repo.ts';
 import { AppError } from '../../errors.ts';
 import { authorized } from './principal.ts';
+import { API_ERROR_SCHEMA } from './error-schema.ts';
 
 const myApplicationSchema = {
   type: 'object',
@@ -23,10 +24,6 @@ const myApplicationSchema = {
   required: ['id', 'name', 'description', 'url'],
 } as const;
 
-const errorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' } },
-} as const;
 
 /**
  * An application stores no home page, only exact redirect URIs (its callbacks, which fail when
@@ -58,7 +55,7 @@ export async function myApplicationRoutes(app: FastifyInstance, { system }: { sy
         tags: ['My applications'],
         summary: 'The applications the signed-in user may sign in to',
         description: "Applications people sign in to (spa and web) that the organization's group restrictions allow this user, by name.",
-        response: { 200: { type: 'object', properties: { applications: { type: 'array', items: myApplicationSchema } } }, 401: errorSchema, 403: errorSchema },
+        response: { 200: { type: 'object', properties: { applications: { type: 'array', items: myApplicationSchema } } }, 401: API_ERROR_SCHEMA, 403: API_ERROR_SCHEMA },
       },
     },
     async (request) => {
