@@ -119,6 +119,15 @@ export async function ensureBuiltInApplications(tx: RepoSet, orgId: string, now:
   }
 }
 
+/** Who may use an application; `inAllowedGroup` answers for group-restricted ones. */
+async function admits(user: User, application: Pick<Application, 'builtIn' | 'accessRestricted'>, inAllowedGroup: () => Promise<boolean>): Promise<boolean> {
+  if (user.accountState !== 'active') return false;
+  if (application.builtIn === 'console') return user.userType === 'administrator';
+  if (application.builtIn === 'myaccount') return true;
+  if (!application.accessRestricted) return true;
+  return inAllowedGroup();
+}
+
 export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
   const { repos, clock } = deps;
 
@@ -308,11 +317,16 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
     },
 
     async mayUse(user: User, application: Pick<Application, 'id' | 'builtIn' | 'accessRestricted'>): Promise<boolean> {
-      if (user.accountState !== 'active') return false;
-      if (application.builtIn === 'console') return user.userType === 'administrator';
-      if (application.builtIn === 'myaccount') return true;
-      if (!application.accessRestricted) return true;
-      return repos.applications.isMemberOfAllowedGroup(user.orgId, application.id, user.id);
+      return admits(user, application, () => repos.applications.isMemberOfAllowedGroup(user.orgId, application.id, user.id));
+    },
+
+    /** The applications people sign in to (spa, web) that `user` may use: mayUse's rule, with one read of their groups. */
+    async signInApplicationsFor(user: User): Promise<Application[]> {
+      const [applications, groups] = await Promise.all([repos.applications.listForOrganization(user.orgId), repos.groups.listGroupsOfUser(user.orgId, user.id)]);
+      const memberOf = new Set(groups.map((g) => g.id));
+      const candidates = applications.filter((a) => !a.builtIn && a.type !== 'm2m');
+      const allowed = await Promise.all(candidates.map((a) => admits(user, a, async () => a.allowedGroupIds.some((id) => memberOf.has(id)))));
+      return candidates.filter((_, i) => allowed[i]);
     },
   };
   return service;

@@ -1,7 +1,8 @@
 // /t/{org}/api/users/v1/me/applications: the applications the signed-in user may sign in to,
 // for My Account's Applications page. Only applications people sign in to are listed (spa and
 // web, not machine-to-machine ones), never the built-in Console and My Account, and only those
-// ApplicationService.mayUse admits, so the list never disagrees with the sign-in page.
+// ApplicationService admits by the rule mayUse applies at sign-in, so the list never disagrees
+// with the sign-in page.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { System } from '../../system.ts';
@@ -62,11 +63,8 @@ export async function myApplicationRoutes(app: FastifyInstance, { system }: { sy
       const { organization, principal } = me(request);
       const { applications, users } = system.services;
       const { user } = await users.getUser(organization.id, principal.id);
-      const candidates = (await applications.listApplications(organization.id)).filter((a) => !a.builtIn && a.type !== 'm2m');
-      const allowed = await Promise.all(candidates.map((a) => applications.mayUse(user, a)));
       return {
-        applications: candidates
-          .filter((_, i) => allowed[i])
+        applications: (await applications.signInApplicationsFor(user))
           .sort((a, b) => a.name.localeCompare(b.name))
           .map((a) => ({ id: a.id, name: a.name, description: a.description, url: openUrlOf(a) })),
       };
