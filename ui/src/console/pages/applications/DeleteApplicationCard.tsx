@@ -4,16 +4,16 @@
 
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert, Button, Card, Checkbox, Group, Modal, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../../api/http.ts';
 import { applications, type Application } from '../../../api/applications.ts';
 import { applicationKeys } from './application-queries.ts';
+import { IrreversibleActionModal } from '../../../components/IrreversibleActionModal.tsx';
 
 export function DeleteApplicationCard({ app }: { app: Application }) {
   const [opened, setOpened] = useState(false);
-  const [confirmed, setConfirmed] = useState(false);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
 
@@ -30,7 +30,6 @@ export function DeleteApplicationCard({ app }: { app: Application }) {
 
   function close() {
     setOpened(false);
-    setConfirmed(false);
     remove.reset();
   }
 
@@ -51,26 +50,19 @@ export function DeleteApplicationCard({ app }: { app: Application }) {
           </Button>
         </Group>
       </Stack>
-      <Modal opened={opened} onClose={close} title={`Delete the application “${app.name}”?`}>
-        <Stack>
-          <Text size="sm">{consequence}</Text>
-          <Text size="sm">This cannot be undone: registering it again gives it a new client ID.</Text>
-          <Checkbox label="I understand that deleting this application cannot be undone" checked={confirmed} onChange={(event) => setConfirmed(event.currentTarget.checked)} />
-          {remove.isError && (
-            <Alert color="red" role="alert">
-              {errorMessage(remove.error)}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button color="red" disabled={!confirmed} loading={remove.isPending} onClick={() => remove.mutate()}>
-              Delete application
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <IrreversibleActionModal
+        opened={opened}
+        onClose={close}
+        title={`Delete the application “${app.name}”?`}
+        checkboxLabel="I understand that deleting this application cannot be undone"
+        confirmLabel="Delete application"
+        onConfirm={() => remove.mutate()}
+        pending={remove.isPending}
+        error={remove.isError ? errorMessage(remove.error) : undefined}
+      >
+        <Text size="sm">{consequence}</Text>
+        <Text size="sm">This cannot be undone: registering it again gives it a new client ID.</Text>
+      </IrreversibleActionModal>
     </Card>
   );
 }
