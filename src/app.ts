@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import formbody from '@fastify/formbody';
 import type { System } from './system.ts';
 import { isAppError } from './errors.ts';
+import { isDatabaseUnavailable } from './db/availability.ts';
+import { sendDatabaseUnavailable } from './routes/database-unavailable.ts';
 import { loggerOptions } from './logging.ts';
 import { healthRoutes } from './routes/health.ts';
 import { oidcRoutes } from './routes/oidc.ts';
@@ -57,6 +59,7 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
     if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       return reply.code(err.statusCode ?? 400).send({ code: 'request.invalid', message: err.message, requestId: request.id });
     }
+    if (isDatabaseUnavailable(error)) return sendDatabaseUnavailable(request, reply, error);
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ code: 'internal', message: 'Internal server error', requestId: request.id });
   });

@@ -1,8 +1,9 @@
 // `npm start`: load configuration, open and migrate the database, serve, and shut down
 // cleanly on SIGTERM or SIGINT.
 
-import { ConfigError, loadConfig } from './config.ts';
-import { openSystem } from './system.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openSystem, type System } from './system.ts';
+import { isDatabaseUnavailable } from './db/availability.ts';
 import { buildApp } from './app.ts';
 import { startHousekeeping } from './housekeeping.ts';
 
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const system = await openSystem(config);
+  const system = await openSystemWhenDatabaseAnswers(config);
   const app = await buildApp(system);
   await app.listen({ port: config.port, host: '0.0.0.0' });
   app.log.info({ publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'sqlite', dataDir: config.databaseUrl ? undefined : config.dataDir }, 'Tessera is running');
@@ -57,6 +58,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+// At start-up the database may still be starting (or unreachable): say so, and keep trying for a
+// minute before giving up, rather than waiting silently or dying on the first refused connection.
+const START_UP_PATIENCE_MS = 60_000;
+const START_UP_RETRY_MS = 2_000;
+
+async function openSystemWhenDatabaseAnswers(config: Config): Promise<System> {
+  const giveUpAt = Date.now() + START_UP_PATIENCE_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openSystem(config);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() > giveUpAt) throw error;
+      console.error(`The database did not answer (attempt ${attempt}: ${(error as Error).message}); trying again in ${START_UP_RETRY_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, START_UP_RETRY_MS));
+    }
+  }
 }
 
 main().catch((error) => {

@@ -39,7 +39,19 @@ export interface SystemOptions {
 
 export async function openSystem(config: Config, options: SystemOptions = {}): Promise<System> {
   const db = options.db ?? createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  if (options.migrate !== false) await migrateToLatest(db);
+  if (options.migrate !== false) {
+    // On PostgreSQL, migrate over a connection of its own without the request timeouts.
+    const migrator = options.db || !config.databaseUrl ? db : createDatabase({ databaseUrl: config.databaseUrl, poolSize: 1, unboundedStatements: true });
+    try {
+      await migrateToLatest(migrator);
+    } catch (error) {
+      // Start-up retries while the database is down: leave no pool behind per attempt.
+      if (!options.db) await db.destroy();
+      throw error;
+    } finally {
+      if (migrator !== db) await migrator.destroy();
+    }
+  }
   const clock = options.clock ?? systemClock;
   const repos = createRepos(db);
   // Counters shared through Redis when several instances run; in this process otherwise.

@@ -131,7 +131,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command === 'migrate') {
       const config = io.config();
-      const db = system?.db ?? createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const db = system?.db ?? createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, unboundedStatements: true });
       try {
         const result = await migrateToLatest(db);
         const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];

@@ -21,15 +21,40 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to use instead of the default (tests give each file its own). */
   schema?: string;
   poolSize?: number;
+  /**
+   * Told of a connection that failed outside any query (the server restarted, the network
+   * dropped). Without a listener pg raises an unhandled 'error' event and the process dies.
+   */
+  onConnectionError?: (error: Error) => void;
+  /**
+   * Leave statements unbounded: for migrations, whose index builds on a large organization
+   * may rightly take minutes. Request traffic always runs with POSTGRES_TIMEOUTS.
+   */
+  unboundedStatements?: boolean;
 }
+
+// Bounds on waiting for PostgreSQL, so a hung or unreachable server gives fast 503s instead of
+// requests that hang: a connection must open within 5 s, a statement finish within 10 s (checked
+// by the server), and an answer arrive within 12 s (checked here, for a server that stopped
+// answering at all). A transaction left idle is ended by the server after 30 s.
+export const POSTGRES_TIMEOUTS = { connectMs: 5_000, statementMs: 10_000, answerMs: 12_000, idleInTransactionMs: 30_000 };
 
 export function createDatabase(options: DatabaseOptions): Db {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      connectionTimeoutMillis: POSTGRES_TIMEOUTS.connectMs,
+      ...(options.unboundedStatements ? {} : { statement_timeout: POSTGRES_TIMEOUTS.statementMs, query_timeout: POSTGRES_TIMEOUTS.answerMs }),
+      idle_in_transaction_session_timeout: POSTGRES_TIMEOUTS.idleInTransactionMs,
+      keepAlive: true,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
+    const onConnectionError = options.onConnectionError ?? ((error: Error) => console.error(`database connection error: ${error.message}`));
+    // The pool reports errors of idle connections; a connection Kysely holds (between the
+    // statements of a transaction) reports on the client itself, so both need a listener.
+    pool.on('error', onConnectionError);
+    pool.on('connect', (client) => client.on('error', onConnectionError));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const dataDir = options.dataDir ?? ':memory:';

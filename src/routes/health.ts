@@ -1,16 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { System } from '../system.ts';
 
+// A load balancer's probe must get an answer quickly even when the database hangs: past this,
+// the database counts as not ready.
+export const READINESS_TIMEOUT_MS = 2_000;
+
 export async function healthRoutes(app: FastifyInstance, { system }: { system: System }) {
   app.get('/health/live', async () => ({ status: 'ok' }));
 
   app.get('/health/ready', async (request, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the database did not answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
+    });
     try {
-      await system.repos.ping();
+      await Promise.race([system.repos.ping(), timedOut]);
       return { status: 'ok' };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed: database did not answer');
       return reply.code(503).send({ status: 'unavailable', reason: 'database' });
+    } finally {
+      clearTimeout(timer);
     }
   });
 }

@@ -6,6 +6,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { System } from '../../system.ts';
 import { isAppError } from '../../errors.ts';
+import { isDatabaseUnavailable } from '../../db/availability.ts';
+import { sendDatabaseUnavailable } from '../database-unavailable.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { AuthenticationError, authenticate } from '../scim/bearer-auth.ts';
 import { applicationRoutes } from './applications.ts';
@@ -54,6 +56,7 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ code: 'request.invalid', message: error.message, requestId: request.id });
     }
+    if (isDatabaseUnavailable(error)) return sendDatabaseUnavailable(request, reply, error);
     request.log.error({ err: error }, 'unhandled error in management API request');
     return reply.code(500).send({ code: 'internal', message: 'Internal server error', requestId: request.id });
   });

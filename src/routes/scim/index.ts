@@ -5,6 +5,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { System } from '../../system.ts';
 import { isAppError } from '../../errors.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/availability.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE } from '../database-unavailable.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { scimErrorFromAppError } from '../../scim/app-error.ts';
 import { AuthenticationError, authenticate } from './bearer-auth.ts';
@@ -71,6 +73,11 @@ export async function scimRoutes(app: FastifyInstance, { system }: { system: Sys
     else if (isAppError(error)) scimError = error.status >= 500 ? undefined : scimErrorFromAppError(error);
     else scimError = fromFastifyError(error);
     if (error instanceof AuthenticationError) reply.header('www-authenticate', error.challenge);
+    if (!scimError && isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      scimError = new ScimError(503, DATABASE_UNAVAILABLE_MESSAGE);
+    }
     if (!scimError) {
       request.log.error({ err: error }, 'unhandled error in SCIM request');
       scimError = new ScimError(500, `Internal server error (request ${request.id})`);

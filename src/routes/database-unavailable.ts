@@ -1,0 +1,15 @@
+// The JSON answer of the hosted pages and the management API while the database is down: 503
+// with Retry-After, so clients and load balancers retry instead of treating it as a bug.
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../db/availability.ts';
+
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is not answering; try again shortly';
+
+export function sendDatabaseUnavailable(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  request.log.warn({ err: error }, 'database unavailable');
+  return reply
+    .code(503)
+    .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+    .send({ code: 'service.unavailable', message: DATABASE_UNAVAILABLE_MESSAGE, requestId: request.id });
+}
