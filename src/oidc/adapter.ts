@@ -2,7 +2,7 @@
 // organization. Clients are not stored here: they are the organization's applications,
 // mapped to client metadata by `client-metadata.ts`.
 
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { clientMetadata, type ClientContext } from './client-metadata.ts';
@@ -53,7 +53,18 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
       find: async (id) => present(await memoized(`${model}:${id}`, () => repos.oidcPayloads.find(orgId, model, id, clock.now()))),
       findByUid: async (uid) => present(await memoized(`${model}:uid:${uid}`, () => repos.oidcPayloads.findByUid(orgId, model, uid, clock.now()))),
       findByUserCode: async (userCode) => present(await repos.oidcPayloads.findByUserCode(orgId, model, userCode, clock.now())),
-      consume: (id) => (forget(`${model}:${id}`), repos.oidcPayloads.consume(orgId, model, id, clock.now())),
+      // The provider reads a code or refresh token, checks it is unused, then consumes it: two
+      // parallel requests can both pass the check. Only the one whose conditional write wins
+      // goes on; the other is a reuse, and reuse revokes the whole grant (RFC 6749 4.1.2,
+      // RFC 9700 4.14.2), so the winner's tokens die with it.
+      async consume(id) {
+        forget(`${model}:${id}`);
+        if (await repos.oidcPayloads.consume(orgId, model, id, clock.now())) return;
+        const grantId = await repos.oidcPayloads.findGrantId(orgId, model, id);
+        forgetAll();
+        if (grantId) await repos.oidcPayloads.revokeGrant(orgId, grantId);
+        throw new errors.InvalidGrant(`${model === 'RefreshToken' ? 'refresh token' : 'authorization code'} already used`);
+      },
       // A destroyed session's uid entry may be memoized too: forget everything.
       destroy: (id) => (forgetAll(), repos.oidcPayloads.destroy(orgId, model, id)),
       revokeByGrantId: (grantId) => (forgetAll(), repos.oidcPayloads.revokeByGrantId(orgId, grantId)),

@@ -61,24 +61,47 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
     findByUid: (orgId: string, model: string, uid: string, now: Date) => findWhere(orgId, model, 'uid', uid, now),
     findByUserCode: (orgId: string, model: string, userCode: string, now: Date) => findWhere(orgId, model, 'user_code', userCode, now),
 
-    async consume(orgId: string, model: string, id: string, now: Date): Promise<void> {
-      await db
+    /**
+     * Marks a code or refresh token used, in one conditional write: of N parallel calls exactly
+     * one gets true (on PostgreSQL the others wait for its row lock, then find it consumed).
+     */
+    async consume(orgId: string, model: string, id: string, now: Date): Promise<boolean> {
+      const result = await db
         .updateTable('oidc_payloads')
         .set({ consumed_at: now })
         .where('org_id', '=', orgId)
         .where('model', '=', model)
         .where('id', '=', id)
         .where('consumed_at', 'is', null)
-        .execute();
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** The grant a stored code or token belongs to, consumed or not. */
+    async findGrantId(orgId: string, model: string, id: string): Promise<string | undefined> {
+      const row = await db.selectFrom('oidc_payloads').select('grant_id').where('org_id', '=', orgId).where('model', '=', model).where('id', '=', id).executeTakeFirst();
+      return row?.grant_id ?? undefined;
     },
 
     async destroy(orgId: string, model: string, id: string): Promise<void> {
       await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('model', '=', model).where('id', '=', id).execute();
     },
 
-    /** Removes every artifact (codes, tokens, the grant itself) that a grant issued. */
+    /** Removes every artifact (codes, tokens) that a grant issued. */
     async revokeByGrantId(orgId: string, grantId: string): Promise<void> {
       await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('grant_id', '=', grantId).execute();
+    },
+
+    /**
+     * Removes a grant and everything it issued. Tokens of the grant saved afterwards are dead
+     * too: the provider checks the grant exists before it honours a token.
+     */
+    async revokeGrant(orgId: string, grantId: string): Promise<void> {
+      await db
+        .deleteFrom('oidc_payloads')
+        .where('org_id', '=', orgId)
+        .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
+        .execute();
     },
 
     /** Ends everything a user holds: sessions, grants, codes and tokens. */

@@ -62,10 +62,31 @@ describe('oidc payload repository', () => {
     const org = await insertOrganization(ctx.repos);
     const id = newId();
     await ctx.repos.oidcPayloads.upsert(org.id, 'AuthorizationCode', id, { payload: { code: 1 }, expiresAt: at(HOUR) });
-    await ctx.repos.oidcPayloads.consume(org.id, 'AuthorizationCode', id, at(1));
+    expect(await ctx.repos.oidcPayloads.consume(org.id, 'AuthorizationCode', id, at(1))).toBe(true);
     expect(await ctx.repos.oidcPayloads.find(org.id, 'AuthorizationCode', id, at(2))).toEqual({ payload: { code: 1 }, consumed: true });
-    await ctx.repos.oidcPayloads.consume(org.id, 'AuthorizationCode', id, at(3));
+    expect(await ctx.repos.oidcPayloads.consume(org.id, 'AuthorizationCode', id, at(3))).toBe(false);
     expect((await ctx.repos.oidcPayloads.find(org.id, 'AuthorizationCode', id, at(4)))?.consumed).toBe(true);
+  });
+
+  it('lets exactly one of many parallel consumes win (the code-reuse race)', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const id = newId();
+    await ctx.repos.oidcPayloads.upsert(org.id, 'RefreshToken', id, { payload: {}, grantId: 'g', expiresAt: at(HOUR) });
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => ctx.repos.oidcPayloads.consume(org.id, 'RefreshToken', id, at(1))));
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    expect(await ctx.repos.oidcPayloads.findGrantId(org.id, 'RefreshToken', id)).toBe('g');
+  });
+
+  it('revokes a grant: the grant row by its id and everything it issued', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const [grant, access, other] = [newId(), newId(), newId()];
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Grant', grant, { payload: {}, expiresAt: null });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'AccessToken', access, { payload: {}, grantId: grant, expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'AccessToken', other, { payload: {}, grantId: newId(), expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.revokeGrant(org.id, grant);
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'Grant', grant, T0)).toBeUndefined();
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'AccessToken', access, T0)).toBeUndefined();
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'AccessToken', other, T0)).toBeDefined();
   });
 
   it('destroys one payload and leaves the others', async () => {
