@@ -52,6 +52,33 @@ describe('first-run setup', () => {
     expect(await system.services.firstRun.issueLinkIfUnset()).toBeUndefined();
   });
 
+  it('lets exactly one of 20 parallel submissions of the link create an organization', async () => {
+    const fresh = await createTestSystem();
+    const freshApp = await buildApp(fresh, { logger: false });
+    try {
+      const token = (await fresh.services.firstRun.issueLinkIfUnset())!;
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          freshApp
+            .inject({
+              method: 'POST',
+              url: '/setup',
+              payload: new URLSearchParams({ token, name: `Race ${i}`, handle: `race-${i}`, email: `owner@race-${i}.test`, password: 'a long enough passphrase' }).toString(),
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            })
+            .then((r) => r.statusCode),
+        ),
+      );
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 410)).toHaveLength(19);
+      const created = await Promise.all(Array.from({ length: 20 }, (_, i) => fresh.repos.organizations.findByHandle(`race-${i}`)));
+      expect(created.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await freshApp.close();
+      await fresh.close();
+    }
+  });
+
   it('refuses a missing or made-up token', async () => {
     expect((await app.inject({ method: 'GET', url: '/setup' })).statusCode).toBe(410);
     expect((await app.inject({ method: 'GET', url: '/setup?token=abc' })).statusCode).toBe(410);
