@@ -12,6 +12,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { AttemptLimiter } from '../security/attempt-limiter.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { OrganizationSettings } from '../repos/settings-repo.ts';
+import { assertMayActOnAccount } from './account-privileges.ts';
 import { AppError } from '../errors.ts';
 import { canonicalEmail, isValidEmail } from '../lib/email.ts';
 import { linkUrl, onboardingPaths } from '../lib/onboarding-paths.ts';
@@ -172,6 +173,7 @@ export function createOnboardingService(deps: { repos: Repos; clock: Clock; mail
     async resendInvitation(organization: Organization, userId: string, delivery: InvitationDelivery, ctx: RequestContext): Promise<InvitationLink> {
       return repos.transaction(async (tx) => {
         let user = await requireUser(tx, organization.id, userId);
+        await assertMayActOnAccount(tx, organization.id, ctx, user, 're-invite');
         const unverifiedRegistration = await tx.registrations.isUnverified(organization.id, user.id);
         if (unverifiedRegistration && !user.emailVerified) {
           user = await discardRegistrationPassword(tx, organization, user, ctx);

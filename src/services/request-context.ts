@@ -12,6 +12,8 @@ export interface RequestContext {
   actor: Actor;
   requestId?: string;
   clientIp?: string;
+  /** The caller acts on their own account through /Me (which asks for the current password). */
+  selfService?: boolean;
 }
 
 export const SYSTEM_CONTEXT: RequestContext = { actor: { type: 'system' } };

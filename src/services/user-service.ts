@@ -9,6 +9,7 @@ import type { AccountState, GroupRef, User, UserEmail, UserListQuery } from '../
 import type { Group } from '../repos/group-repo.ts';
 import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
+import { assertMayActOnAccount } from './account-privileges.ts';
 import { AppError } from '../errors.ts';
 import { canonicalEmail, isValidEmail } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
@@ -193,6 +194,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     async writeCreate(tx: RepoSet, organization: Organization, prepared: PreparedUser, ctx: RequestContext): Promise<UserView> {
       const now = clock.now();
       const { input, attributes } = prepared;
+      if (input.administrator) await assertMayActOnAccount(tx, organization.id, ctx, { id: '', userType: 'administrator', adminRole: 'admin' }, 'create');
       const user: User = {
         id: newId(),
         orgId: organization.id,
@@ -278,6 +280,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       expectedVersion?: number,
     ): Promise<UserView> {
       const current = await requireUser(tx, organization.id, id);
+      await assertMayActOnAccount(tx, organization.id, ctx, current, 'change');
       assertVersion(current, expectedVersion);
       const now = clock.now();
       const { attributes, passwordHash } = prepared;
@@ -335,6 +338,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     /** Deletes irreversibly: memberships, addresses, credentials, links, sessions and tokens go too. */
     async writeDelete(tx: RepoSet, orgId: string, id: string, ctx: RequestContext, expectedVersion?: number): Promise<void> {
       const current = await requireUser(tx, orgId, id);
+      await assertMayActOnAccount(tx, orgId, ctx, current, 'delete');
       assertVersion(current, expectedVersion);
       if (current.adminRole === 'owner') throw new AppError('auth.forbidden', "The organization's owner cannot be deleted");
       await tx.oidcPayloads.revokeByAccountId(orgId, id);
