@@ -1,65 +1,80 @@
-// Brute-force protection: counts failures per key in fixed windows. In memory for a single
-// instance; in Redis when REDIS_URL is set, so every instance sees the same counts.
+// Brute-force protection: counts attempts per key in fixed windows, through
+// rate-limiter-flexible. In memory for a single instance; in Redis when REDIS_URL is set, so
+// every instance sees the same counts.
+//
+// An attempt is counted *before* it is decided (one atomic increment that answers the new
+// count), never checked first and recorded after the password was hashed: N parallel guesses
+// get at most the limit through. The memory store expires each key on its own timer, so it
+// never scans every key, and it holds only the keys of the current windows.
 
 import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface AttemptRule {
-  /** Failures allowed within the window; the next attempt is refused until it ends. */
+  /** Attempts allowed within the window; the next one is refused until the window ends. */
   limit: number;
   windowSeconds: number;
 }
 
-export interface AttemptLimiter {
-  /** Seconds until `key` may be tried again, or 0 when it may be tried now. */
-  retryAfter(key: string, rule: AttemptRule): Promise<number>;
-  recordFailure(key: string, rule: AttemptRule): Promise<void>;
-  reset(key: string): Promise<void>;
+export interface AttemptCount {
+  /** Attempts counted in the current window, this one included. */
+  attempts: number;
+  /** 0 when this attempt is within the limit; otherwise the seconds until the window ends. */
+  retryAfterSeconds: number;
 }
 
-export function createMemoryAttemptLimiter(now: () => number = Date.now): AttemptLimiter {
-  const windows = new Map<string, { count: number; endsAt: number }>();
-  const current = (key: string) => {
-    const window = windows.get(key);
-    if (window && window.endsAt <= now()) {
-      windows.delete(key);
-      return undefined;
-    }
-    return window;
-  };
+export interface AttemptLimiter {
+  /** Counts one attempt against `key` and says whether it may go ahead. */
+  take(key: string, rule: AttemptRule): Promise<AttemptCount>;
+  /** Takes one counted attempt back (it turned out not to be a failure). */
+  giveBack(key: string, rule: AttemptRule): Promise<void>;
+  /** Forgets every attempt of `key` (after a success that proves the caller). */
+  reset(key: string, rule: AttemptRule): Promise<void>;
+}
+
+type LimiterFor = (rule: AttemptRule) => RateLimiterAbstract;
+
+function limiterFrom(limiterFor: LimiterFor): AttemptLimiter {
   return {
-    async retryAfter(key, rule) {
-      const window = current(key);
-      return window && window.count >= rule.limit ? Math.ceil((window.endsAt - now()) / 1000) : 0;
+    async take(key, rule) {
+      try {
+        const result = await limiterFor(rule).consume(key, 1);
+        return { attempts: result.consumedPoints, retryAfterSeconds: 0 };
+      } catch (refusal) {
+        // A refusal is a RateLimiterRes; anything else is the store failing and must surface.
+        if (!(refusal instanceof RateLimiterRes)) throw refusal;
+        return { attempts: refusal.consumedPoints, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
+      }
     },
-    async recordFailure(key, rule) {
-      const window = current(key);
-      if (window) window.count += 1;
-      else windows.set(key, { count: 1, endsAt: now() + rule.windowSeconds * 1000 });
-      // Keep memory bounded under a spray of distinct keys: drop ended windows now and then.
-      if (windows.size > 10_000) for (const k of windows.keys()) current(k);
+    async giveBack(key, rule) {
+      await limiterFor(rule).reward(key, 1);
     },
-    async reset(key) {
-      windows.delete(key);
+    async reset(key, rule) {
+      await limiterFor(rule).delete(key);
     },
   };
+}
+
+/** One rate-limiter-flexible limiter per rule (its points and duration), made on first use. */
+function perRule(make: (rule: AttemptRule, keyPrefix: string) => RateLimiterAbstract): LimiterFor {
+  const limiters = new Map<string, RateLimiterAbstract>();
+  return (rule) => {
+    const name = `${rule.limit}x${rule.windowSeconds}`;
+    let limiter = limiters.get(name);
+    if (!limiter) limiters.set(name, (limiter = make(rule, name)));
+    return limiter;
+  };
+}
+
+export function createMemoryAttemptLimiter(): AttemptLimiter {
+  return limiterFrom(perRule((rule, keyPrefix) => new RateLimiterMemory({ points: rule.limit, duration: rule.windowSeconds, keyPrefix })));
 }
 
 export function createRedisAttemptLimiter(redis: Redis, prefix = 'tessera:attempts:'): AttemptLimiter {
-  return {
-    async retryAfter(key, rule) {
-      const [count, ttl] = await redis.multi().get(prefix + key).pttl(prefix + key).exec().then((results) => results!.map(([, value]) => value));
-      return Number(count ?? 0) >= rule.limit && Number(ttl) > 0 ? Math.ceil(Number(ttl) / 1000) : 0;
-    },
-    async recordFailure(key, rule) {
-      // SET NX starts the window with its expiry; INCR counts within it.
-      await redis
-        .multi()
-        .set(prefix + key, 0, 'PX', rule.windowSeconds * 1000, 'NX')
-        .incr(prefix + key)
-        .exec();
-    },
-    async reset(key) {
-      await redis.del(prefix + key);
-    },
-  };
+  return limiterFrom(
+    perRule(
+      (rule, keyPrefix) =>
+        new RateLimiterRedis({ storeClient: redis, points: rule.limit, duration: rule.windowSeconds, keyPrefix: `${prefix}${keyPrefix}` }),
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 // Rate limits of the public onboarding forms (sign-up, asking for a new link, forgot password):
-// per client address and per email address, counted in the AttemptLimiter (Redis when
+// per client address (within one organization) and per email address, counted in the AttemptLimiter (Redis when
 // REDIS_URL is set, so every instance shares the counts). Every request counts, whether or
 // not the email has an account, so being throttled reveals nothing.
 
@@ -15,8 +15,9 @@ export const ONBOARDING_LIMITS: Record<OnboardingAction, { address: AttemptRule;
 };
 
 /**
- * Counts one request; returns 0 when it may go ahead, or the seconds to wait when either the
- * address or the client has used up its allowance (the refused request is not counted).
+ * Counts one request, then decides: 0 when it may go ahead, or the seconds to wait when the
+ * address or the client (within this organization) has used up its allowance. Counting first
+ * means parallel requests cannot all slip through a check made before any of them is recorded.
  */
 export async function takeOnboardingAttempt(
   limiter: AttemptLimiter,
@@ -26,11 +27,8 @@ export async function takeOnboardingAttempt(
   clientIp: string | undefined,
 ): Promise<number> {
   const rules = ONBOARDING_LIMITS[action];
-  const addressKey = `${action}:${orgId}:${sha256Hex(email)}`;
-  const ipKey = clientIp ? `${action}-ip:${clientIp}` : undefined;
-  const wait = Math.max(await limiter.retryAfter(addressKey, rules.address), ipKey ? await limiter.retryAfter(ipKey, rules.ip) : 0);
-  if (wait > 0) return wait;
-  await limiter.recordFailure(addressKey, rules.address);
-  if (ipKey) await limiter.recordFailure(ipKey, rules.ip);
-  return 0;
+  const byAddress = await limiter.take(`${action}:${orgId}:${sha256Hex(email)}`, rules.address);
+  if (byAddress.retryAfterSeconds > 0) return byAddress.retryAfterSeconds;
+  if (!clientIp) return 0;
+  return (await limiter.take(`${action}-ip:${orgId}:${clientIp}`, rules.ip)).retryAfterSeconds;
 }

@@ -134,13 +134,12 @@ export function createRegistrationService(deps: {
     async verifyWithRegisteredPassword(organization: Organization, token: string, password: string, ctx: RequestContext): Promise<User> {
       const user = await passwords.linkedUser(organization, token, 'verify_email');
       const key = `verify-email:${organization.id}:${user.id}`;
-      if ((await limiter.retryAfter(key, VERIFY_PASSWORD_RULE)) > 0) {
+      if ((await limiter.take(key, VERIFY_PASSWORD_RULE)).retryAfterSeconds > 0) {
         throw new AppError('request.throttled', 'Too many wrong passwords. Choose a new password instead, or try again later.');
       }
       const credential = await repos.credentials.findPassword(organization.id, user.id);
       const matches = await hasher.verify(credential?.passwordHash ?? (await decoy()), password);
       if (!credential || !matches) {
-        await limiter.recordFailure(key, VERIFY_PASSWORD_RULE);
         throw new AppError('auth.unauthorized', 'That is not the password this account was registered with. Choose a new password instead if you do not know it.');
       }
       return repos.transaction(async (tx) => {
@@ -169,7 +168,7 @@ export function createRegistrationService(deps: {
             await mailer.enqueue(tx, { organization, userId: user.id, purpose: 'activation', recipient: updated.userName, name: updated.givenName });
           }
         }
-        await limiter.reset(key);
+        await limiter.reset(key, VERIFY_PASSWORD_RULE);
         return updated;
       });
     },

@@ -7,8 +7,9 @@ import type { User } from '../repos/user-repo.ts';
 import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import { canonicalEmail } from '../lib/email.ts';
-import { randomToken, sha256Hex } from '../security/tokens.ts';
-import type { AttemptLimiter, AttemptRule } from '../security/attempt-limiter.ts';
+import { randomToken } from '../security/tokens.ts';
+import type { AttemptLimiter } from '../security/attempt-limiter.ts';
+import { takePasswordAttempt } from './sign-in-limits.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
 export type SignInResult =
@@ -24,21 +25,20 @@ export type SignInResult =
   /** A temporary password past its expiry: an administrator must set a new one. */
   | { outcome: 'temporary_password_expired' };
 
-/** Failed sign-ins allowed per account (email) and per client address before a pause. */
-export const SIGN_IN_LIMITS: { account: AttemptRule; address: AttemptRule } = {
-  account: { limit: 10, windowSeconds: 15 * 60 },
-  address: { limit: 100, windowSeconds: 15 * 60 },
-};
-
-export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock; limiter: AttemptLimiter }) {
+export function createSignInService(deps: {
+  repos: Repos;
+  hasher: PasswordHasher;
+  clock: Clock;
+  limiter: AttemptLimiter;
+  /** Waits out the growing delay of a much-guessed account (a timer; tests may watch it). */
+  pause?: (ms: number) => Promise<void>;
+}) {
   const { repos, hasher, clock, limiter } = deps;
+  const pause = deps.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   // A real hash of a password nobody knows: verified against when there is nothing else to
   // verify, so the unknown-email path costs what the wrong-password path costs.
   let decoyHash: Promise<string> | undefined;
   const decoy = () => (decoyHash ??= hasher.hash(randomToken(16)));
-
-  // Keyed by the submitted email whether or not it exists, so throttling reveals nothing.
-  const accountKeyOf = (orgId: string, userName: string) => `sign-in:${orgId}:${sha256Hex(userName)}`;
 
   return {
     /**
@@ -47,12 +47,14 @@ export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher
      * the password faster than the sign-in page allows.
      */
     async confirmPassword(user: User, password: string, ctx: RequestContext): Promise<{ outcome: 'confirmed' | 'wrong' } | { outcome: 'throttled'; retryAfterSeconds: number }> {
-      const accountKey = accountKeyOf(user.orgId, user.userName);
-      const retryAfterSeconds = await limiter.retryAfter(accountKey, SIGN_IN_LIMITS.account);
-      if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
+      const attempt = await takePasswordAttempt(limiter, user.orgId, user.userName, ctx.clientIp);
+      if (attempt.outcome === 'throttled') return attempt;
+      if (attempt.delayMs > 0) await pause(attempt.delayMs);
       const credential = await repos.credentials.findPassword(user.orgId, user.id);
-      if (credential && (await hasher.verify(credential.passwordHash, password))) return { outcome: 'confirmed' };
-      await limiter.recordFailure(accountKey, SIGN_IN_LIMITS.account);
+      if (credential && (await hasher.verify(credential.passwordHash, password))) {
+        await attempt.succeeded();
+        return { outcome: 'confirmed' };
+      }
       await repos.audit.record({
         ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }),
         orgId: user.orgId,
@@ -66,16 +68,12 @@ export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher
 
     async authenticate(orgId: string, email: string, password: string, ctx: RequestContext): Promise<SignInResult> {
       const userName = canonicalEmail(email);
-      const accountKey = accountKeyOf(orgId, userName);
-      const addressKey = ctx.clientIp ? `sign-in-ip:${ctx.clientIp}` : undefined;
-      const retryAfterSeconds = Math.max(
-        await limiter.retryAfter(accountKey, SIGN_IN_LIMITS.account),
-        addressKey ? await limiter.retryAfter(addressKey, SIGN_IN_LIMITS.address) : 0,
-      );
-      if (retryAfterSeconds > 0) {
-        await repos.audit.record({ ...auditFields(ctx), orgId, occurredAt: clock.now(), action: 'sign_in.throttled', after: { retryAfterSeconds } });
-        return { outcome: 'throttled', retryAfterSeconds };
+      const attempt = await takePasswordAttempt(limiter, orgId, userName, ctx.clientIp);
+      if (attempt.outcome === 'throttled') {
+        await repos.audit.record({ ...auditFields(ctx), orgId, occurredAt: clock.now(), action: 'sign_in.throttled', after: { retryAfterSeconds: attempt.retryAfterSeconds } });
+        return attempt;
       }
+      if (attempt.delayMs > 0) await pause(attempt.delayMs);
 
       const user = await repos.users.findByUserName(orgId, userName);
       const credential = user && (await repos.credentials.findPassword(orgId, user.id));
@@ -83,8 +81,6 @@ export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher
       const now = clock.now();
 
       if (!user || !credential || !passwordMatches) {
-        await limiter.recordFailure(accountKey, SIGN_IN_LIMITS.account);
-        if (addressKey) await limiter.recordFailure(addressKey, SIGN_IN_LIMITS.address);
         await repos.audit.record({
           ...auditFields(ctx),
           orgId,
@@ -95,6 +91,8 @@ export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher
         });
         return { outcome: 'invalid_credentials' };
       }
+      // The password is right: whatever follows, this attempt was no guess.
+      await attempt.succeeded();
       if (user.accountState !== 'active') {
         await repos.audit.record({
           ...auditFields(ctx),
@@ -111,7 +109,6 @@ export function createSignInService(deps: { repos: Repos; hasher: PasswordHasher
         const upgraded = await hasher.hash(password);
         await repos.credentials.setPassword(orgId, user.id, upgraded, { isTemporary: credential.isTemporary, expiresAt: credential.expiresAt, now });
       }
-      await limiter.reset(accountKey);
       if (credential.isTemporary) {
         const expired = credential.expiresAt !== null && credential.expiresAt.getTime() <= now.getTime();
         await repos.audit.record({ ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }), orgId, occurredAt: now, action: expired ? 'sign_in.temporary_password_expired' : 'sign_in.password_change_required', targetType: 'user', targetId: user.id });

@@ -2,7 +2,7 @@
 // app, the hosted sign-in page over HTTP): reading and editing one's own account, changing
 // one's password by proving the current one, and what a user may not do to themselves.
 
-import { SIGN_IN_LIMITS } from '../../src/services/sign-in-service.ts';
+import { SIGN_IN_LIMITS } from '../../src/services/sign-in-limits.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { startTestServer, type RunningServer } from '../support/system.ts';
@@ -261,7 +261,7 @@ describe('SCIM /Me', () => {
       const token = await signIn('guess@meorg.test', PASSWORD);
       const change = (currentPassword: string) =>
         me(token, 'PATCH', { ...patch({ op: 'replace', path: 'password', value: 'a fresh and private passphrase' }), currentPassword });
-      for (let i = 0; i < SIGN_IN_LIMITS.account.limit; i += 1) expect((await change(`wrong guess ${i}`)).statusCode).toBe(400);
+      for (let i = 0; i < SIGN_IN_LIMITS.accountFromAddress.limit; i += 1) expect((await change(`wrong guess ${i}`)).statusCode).toBe(400);
       const throttled = await change(PASSWORD);
       expect(throttled.statusCode).toBe(429);
       expect(throttled.json()).toMatchObject({ status: '429', detail: expect.stringMatching(/try again/) });
