@@ -109,6 +109,16 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
       await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('account_id', '=', accountId).execute();
     },
 
+    /** Ends everything a user holds but one browser session (the one changing the password). */
+    async revokeByAccountIdExceptSession(orgId: string, accountId: string, sessionUid: string): Promise<void> {
+      await db
+        .deleteFrom('oidc_payloads')
+        .where('org_id', '=', orgId)
+        .where('account_id', '=', accountId)
+        .where((eb) => eb.not(eb.and([eb('model', '=', 'Session'), eb('uid', '=', sessionUid)])))
+        .execute();
+    },
+
     /** Ends everything issued to an application (used when it is deleted or its secret rotates). */
     async revokeByClientId(orgId: string, clientId: string): Promise<void> {
       await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('client_id', '=', clientId).execute();

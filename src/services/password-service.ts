@@ -17,12 +17,10 @@ import type { Mailer } from '../mail/mailer.ts';
 import { AppError } from '../errors.ts';
 import { assertPasswordAcceptable } from './password-policy.ts';
 import { inspectLink, linkError, redeemLink } from './link-service.ts';
+import { endWhatTheOldPasswordOpened } from './password-change.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
 export type PasswordLinkPurpose = Extract<LinkPurpose, 'set_password' | 'reset_password' | 'verify_email'>;
-
-/** Links that set a password: once one is used, the others of the same user are void. */
-export const PASSWORD_LINK_PURPOSES: readonly PasswordLinkPurpose[] = ['set_password', 'reset_password', 'verify_email'];
 
 const AUDIT_ACTION: Record<PasswordLinkPurpose, string> = {
   set_password: 'user.password_set',
@@ -75,9 +73,8 @@ export function createPasswordService(deps: { repos: Repos; hasher: PasswordHash
         const updated = await tx.users.update(organization.id, user.id, current.version, { accountState: activated, emailVerified: true }, now);
         if (!updated) throw new AppError('user.version_mismatch', 'The account changed while the password was being set; try again');
         await tx.registrations.markVerified(organization.id, user.id, now);
-        for (const other of PASSWORD_LINK_PURPOSES) await tx.links.revokeUnused(other, user.id, now);
-        // A new password ends everything the old one opened.
-        if (hadPassword || purpose === 'reset_password') await tx.oidcPayloads.revokeByAccountId(organization.id, user.id);
+        // A new password ends everything the old one opened, and every other outstanding link.
+        await endWhatTheOldPasswordOpened(tx, organization.id, user.id, now);
         await tx.audit.record({
           ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }),
           orgId: organization.id,

@@ -12,8 +12,11 @@ export interface RequestContext {
   actor: Actor;
   requestId?: string;
   clientIp?: string;
-  /** The caller acts on their own account through /Me (which asks for the current password). */
-  selfService?: boolean;
+  /**
+   * The caller acts on their own account through /Me (which asks for the current password),
+   * from the browser session `sessionUid` when their token came from one.
+   */
+  selfService?: { sessionUid?: string };
 }
 
 export const SYSTEM_CONTEXT: RequestContext = { actor: { type: 'system' } };

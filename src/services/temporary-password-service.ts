@@ -11,6 +11,7 @@ import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../errors.ts';
 import { assertPasswordAcceptable } from './password-policy.ts';
 import { inspectLink, issueLink, linkError, redeemLink } from './link-service.ts';
+import { endWhatTheOldPasswordOpened } from './password-change.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
 export const CHANGE_LINK_TTL_SECONDS = 15 * 60;
@@ -52,6 +53,7 @@ export function createTemporaryPasswordService(deps: { repos: Repos; hasher: Pas
         const link = await redeemLink(tx, 'change_temporary_password', token, now);
         if (link.userId !== user.id) throw linkError('unknown');
         await tx.credentials.setPassword(organization.id, user.id, passwordHash, { isTemporary: false, expiresAt: null, now });
+        await endWhatTheOldPasswordOpened(tx, organization.id, user.id, now);
         await tx.audit.record({
           ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }),
           orgId: organization.id,

@@ -10,6 +10,7 @@ import type { Group } from '../repos/group-repo.ts';
 import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import { assertMayActOnAccount } from './account-privileges.ts';
+import { endWhatTheOldPasswordOpened } from './password-change.ts';
 import { AppError } from '../errors.ts';
 import { canonicalEmail, isValidEmail } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
@@ -311,10 +312,12 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       await tx.users.replaceEmails(organization.id, updated, attributes.emails);
       if (passwordHash) {
         await tx.credentials.setPassword(organization.id, id, passwordHash, { isTemporary: false, expiresAt: null, now });
+        // A change in My Account keeps the session it was made from; any other ends them all.
+        const ownSession = ctx.selfService && ctx.actor.id === id ? ctx.selfService.sessionUid : undefined;
+        await endWhatTheOldPasswordOpened(tx, organization.id, id, now, { keepSessionUid: ownSession });
       }
-      // Deprovisioning and password changes end what the user holds right away.
-      const cutOff = (accountState !== 'active' && current.accountState === 'active') || passwordHash !== undefined;
-      if (cutOff) await tx.oidcPayloads.revokeByAccountId(organization.id, id);
+      // Deprovisioning ends what the user holds right away.
+      if (accountState !== 'active' && current.accountState === 'active') await tx.oidcPayloads.revokeByAccountId(organization.id, id);
       await tx.audit.record({
         ...auditFields(ctx),
         orgId: organization.id,

@@ -89,6 +89,20 @@ describe('oidc payload repository', () => {
     expect(await ctx.repos.oidcPayloads.find(org.id, 'AccessToken', other, T0)).toBeDefined();
   });
 
+  it('ends everything of one account but the one session asked to keep', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const [kept, ended, grant, other] = [newId(), newId(), newId(), newId()];
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', kept, { payload: {}, uid: 'kept-uid', accountId: 'u1', expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', ended, { payload: {}, uid: 'ended-uid', accountId: 'u1', expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Grant', grant, { payload: {}, accountId: 'u1', expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', other, { payload: {}, uid: 'other-uid', accountId: 'u2', expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.revokeByAccountIdExceptSession(org.id, 'u1', 'kept-uid');
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'Session', kept, T0)).toBeDefined();
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'Session', ended, T0)).toBeUndefined();
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'Grant', grant, T0)).toBeUndefined();
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'Session', other, T0)).toBeDefined();
+  });
+
   it('destroys one payload and leaves the others', async () => {
     const org = await insertOrganization(ctx.repos);
     const [gone, kept] = [newId(), newId()];

@@ -49,7 +49,7 @@ export async function meRoutes(app: FastifyInstance, { system }: { system: Syste
       if (confirmation.outcome === 'wrong') throw invalidValue('The current password is incorrect');
       if (currentPassword === input.password) throw invalidValue('The new password must differ from the current one');
     }
-    const saved = await users.replaceUser(organization, current.user.id, input, { ...actingContext(request), selfService: true }, ifMatch(request) ?? current.user.version);
+    const saved = await users.replaceUser(organization, current.user.id, input, { ...actingContext(request), selfService: { sessionUid: scimState(request).principal.sessionUid } }, ifMatch(request) ?? current.user.version);
     return toScimUser(saved, locations);
   }
 

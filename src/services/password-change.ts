@@ -1,0 +1,24 @@
+// What a new password ends (docs/security.md section 7). Whoever set it (the user with a link,
+// the user in My Account, an administrator), the old password may have been known to someone
+// else: every link that could set a password or sign the user in without it, and every session
+// and refresh token it opened, stop working in the same transaction. Only a change made in My
+// Account keeps the browser session it was made from, so the user is not signed out of the
+// page they are on.
+
+import type { RepoSet } from '../repos/index.ts';
+import type { LinkPurpose } from '../repos/link-repo.ts';
+
+/** Every link that acts on a user's password or proves their address. */
+export const PASSWORD_DEPENDENT_LINKS: readonly LinkPurpose[] = ['set_password', 'reset_password', 'verify_email', 'change_temporary_password'];
+
+export async function endWhatTheOldPasswordOpened(
+  tx: RepoSet,
+  orgId: string,
+  userId: string,
+  now: Date,
+  options: { keepSessionUid?: string } = {},
+): Promise<void> {
+  for (const purpose of PASSWORD_DEPENDENT_LINKS) await tx.links.revokeUnused(purpose, userId, now);
+  if (options.keepSessionUid) await tx.oidcPayloads.revokeByAccountIdExceptSession(orgId, userId, options.keepSessionUid);
+  else await tx.oidcPayloads.revokeByAccountId(orgId, userId);
+}
