@@ -194,7 +194,9 @@ export async function startServerProcess(port: number, env: Record<string, strin
   const execArgv = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const child = spawn(process.execPath, [...execArgv, path.join(PROJECT_ROOT, 'src/main.ts')], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    // Benchmarks send no real mail: the development mailbox, asked for explicitly (a server on
+    // PostgreSQL refuses to start without SMTP_URL).
+    env: { ...process.env, SMTP_URL: process.env.SMTP_URL ?? 'dev:', ...env, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = (chunk: Buffer) => `[server :${port}] ${chunk.toString('utf8').trimEnd().replaceAll('\n', `\n[server :${port}] `)}\n`;

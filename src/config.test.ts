@@ -22,6 +22,8 @@ describe('loadConfig', () => {
       dataDir: path.join(CWD, 'data'),
       databaseUrl: undefined,
       smtpUrl: undefined,
+      devMailbox: false,
+      nodeEnv: undefined,
       redisUrl: undefined,
       logLevel: 'info',
     });
@@ -52,6 +54,8 @@ describe('loadConfig', () => {
       dataDir: path.resolve('/var/lib/tessera'),
       databaseUrl: 'postgres://tessera:pw@db:5432/tessera',
       smtpUrl: 'smtps://mailer:pw@smtp.example.com:465',
+      devMailbox: false,
+      nodeEnv: undefined,
       redisUrl: 'rediss://cache:6380',
       logLevel: 'warn',
     });
@@ -128,6 +132,10 @@ describe('loadConfig', () => {
 
     it('refuses other schemes', () => {
       expect(problemsOf({ SMTP_URL: 'http://mail' })).toEqual(['SMTP_URL must use smtp or smtps (got "http")']);
+    });
+
+    it('takes dev: as the development mailbox chosen on purpose', () => {
+      expect(loadConfig({ SMTP_URL: 'dev:' }, CWD)).toMatchObject({ smtpUrl: undefined, devMailbox: true });
     });
   });
 

@@ -13,6 +13,10 @@ export interface Config {
   /** PostgreSQL when set; otherwise the embedded SQLite file in dataDir. */
   databaseUrl: string | undefined;
   smtpUrl: string | undefined;
+  /** SMTP_URL=dev: the development mailbox, chosen on purpose. */
+  devMailbox: boolean;
+  /** NODE_ENV, which decides whether the development mailbox may be used unasked. */
+  nodeEnv: string | undefined;
   redisUrl: string | undefined;
   logLevel: LogLevel;
 }
@@ -25,6 +29,9 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 }
+
+/** The SMTP_URL that asks for the development mailbox explicitly. */
+export const DEV_MAILBOX = 'dev:';
 
 const SECRET_BEARING = new Set(['DATABASE_URL', 'SMTP_URL', 'REDIS_URL']);
 
@@ -78,7 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   let smtpUrl: string | undefined;
-  if (env.SMTP_URL) {
+  const devMailbox = env.SMTP_URL === DEV_MAILBOX;
+  if (env.SMTP_URL && !devMailbox) {
     if (parseUrl('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:'], problems)) smtpUrl = env.SMTP_URL;
   }
 
@@ -95,5 +103,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, publicUrl, dataDir, databaseUrl, smtpUrl, redisUrl, logLevel };
+  return { port, publicUrl, dataDir, databaseUrl, smtpUrl, devMailbox, nodeEnv: env.NODE_ENV || undefined, redisUrl, logLevel };
 }

@@ -6,11 +6,15 @@ import { openSystem, type System } from './system.ts';
 import { isDatabaseUnavailable } from './db/availability.ts';
 import { buildApp } from './app.ts';
 import { startHousekeeping } from './housekeeping.ts';
+import { mailStartupProblem } from './mail/delivery.ts';
 
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
+    // The CLI may run without mail; a server on a shared database may not (delivery.ts).
+    const mailProblem = mailStartupProblem(config);
+    if (mailProblem) throw new ConfigError([mailProblem]);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -28,9 +32,9 @@ async function main(): Promise<void> {
   // The outbox dispatcher: every instance runs one; leases keep each mail to one sender.
   system.mail.start(app.log);
   if (system.mail.transport.kind === 'development') {
-    app.log.info({ mailbox: `${config.publicUrl}/dev/mailbox` }, 'SMTP_URL is not set: mails go to the development mailbox');
-  } else if (!config.smtpUrl) {
-    app.log.warn('SMTP_URL is not set: mails wait in the outbox until it is');
+    app.log.info({ mailbox: `${config.publicUrl}/dev/mailbox` }, 'mails go to the development mailbox (readable from this machine only)');
+  } else if (system.mail.transport.kind === 'none') {
+    app.log.warn('SMTP_URL is not set: this node sends no mail; mails wait in the outbox until a node with SMTP_URL sends them');
   }
 
   const setupToken = await system.services.firstRun.issueLinkIfUnset();

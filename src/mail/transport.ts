@@ -18,7 +18,8 @@ export interface OutgoingMail {
 }
 
 export interface MailTransport {
-  readonly kind: 'smtp' | 'development';
+  /** `none`: no SMTP_URL and the development mailbox not chosen; nothing can be sent. */
+  readonly kind: 'smtp' | 'development' | 'none';
   send(mail: OutgoingMail): Promise<void>;
   close(): Promise<void>;
 }
@@ -77,7 +78,7 @@ export function linksIn(text: string): string[] {
 }
 
 /**
- * Development only (no SMTP_URL, not production): mails are kept in the database for
+ * Development only (SMTP_URL=dev:, or unset on a loopback SQLite server; see delivery.ts): mails are kept in the database for
  * /dev/mailbox, and each mail's links are logged so a newcomer can finish a flow from the
  * terminal. This is the one place a link is logged, which is why it never runs in production.
  */

@@ -25,7 +25,8 @@ describe('the server process and the CLI', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'));
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    env = { PORT: String(port), PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', ...database.env };
+    // SMTP_URL=dev: so that the same process runs on PostgreSQL, where an unset SMTP_URL is refused.
+    env = { PORT: String(port), PUBLIC_URL: baseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', SMTP_URL: 'dev:', ...database.env };
     server = startServerProcess(env);
     await server.waitFor(/Tessera is running/);
   });
@@ -108,6 +109,14 @@ describe('the server process and the CLI', () => {
       expect(result.stderr.split('\n')[0]).toMatch(message);
       expect(result.stdout).toBe('');
     }
+  });
+
+  it('refuses to start on PostgreSQL without SMTP_URL, saying what to set (no node may take the shared outbox for the dev mailbox)', async () => {
+    // The database is never reached: the configuration is refused first.
+    const refused = startServerProcess({ ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', SMTP_URL: '', PORT: String(await freePort()) });
+    // It exits on its own; SIGCONT only waits for that exit without disturbing it.
+    expect(await refused.stop('SIGCONT')).toBe(2);
+    expect(refused.output()).toMatch(/SMTP_URL is not set\. With DATABASE_URL.*SMTP_URL=dev:/s);
   });
 
   it('migrates on demand', async () => {

@@ -1,6 +1,8 @@
 // Development mail: with no SMTP_URL, mails are kept in the database, listed at /dev/mailbox
 // with their links (also logged when sent), so an invitation can be finished with the server
-// alone. The page does not exist when SMTP_URL is set or NODE_ENV=production.
+// alone. The page exists only when chosen (SMTP_URL=dev:) or on a loopback SQLite server, and
+// answers only loopback connections (issue 10 item 6; the configuration rules in
+// src/mail/delivery.test.ts).
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -61,18 +63,33 @@ describe('development mailbox', () => {
     expect((await app.inject({ method: 'GET', url: '/dev/mailbox' })).statusCode).toBe(404);
   });
 
-  it('does not exist in production, where mails wait in the outbox for SMTP_URL', async () => {
-    const previous = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      const { system, app, organization } = await bed();
-      expect((await app.inject({ method: 'GET', url: '/dev/mailbox' })).statusCode).toBe(404);
-      await system.services.users.createUser(organization, { userName: 'prod@devbox.test', askPassword: true }, SYSTEM_CONTEXT);
-      await system.mail.runOnce();
-      const [mail] = await system.repos.outbox.list(organization.id, { limit: 10 });
-      expect(mail).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('SMTP_URL is not set') });
-    } finally {
-      process.env.NODE_ENV = previous;
-    }
+  it('does not exist in production, where mails wait in the outbox and this node never claims them', async () => {
+    const { system, app, organization } = await bed({ NODE_ENV: 'production' });
+    expect(system.mail.transport.kind).toBe('none');
+    expect((await app.inject({ method: 'GET', url: '/dev/mailbox' })).statusCode).toBe(404);
+    await system.services.users.createUser(organization, { userName: 'prod@devbox.test', askPassword: true }, SYSTEM_CONTEXT);
+    expect(await system.mail.runOnce()).toBe(0);
+    const [mail] = await system.repos.outbox.list(organization.id, { limit: 10 });
+    expect(mail).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
+  it('is not used unasked when PUBLIC_URL is not a loopback address', async () => {
+    const { system, app } = await bed({ PUBLIC_URL: 'https://id.example.com' });
+    expect(system.mail.transport.kind).toBe('none');
+    expect((await app.inject({ method: 'GET', url: '/dev/mailbox' })).statusCode).toBe(404);
+  });
+
+  it('is used when SMTP_URL=dev: asks for it, whatever PUBLIC_URL says', async () => {
+    const { system } = await bed({ SMTP_URL: 'dev:', PUBLIC_URL: 'https://id.example.com' });
+    expect(system.mail.transport.kind).toBe('development');
+  });
+
+  it('answers only connections from this machine that no proxy forwarded', async () => {
+    const { app } = await bed();
+    expect((await app.inject({ method: 'GET', url: '/dev/mailbox', remoteAddress: '127.0.0.1' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/dev/mailbox', remoteAddress: '10.0.0.5' })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/dev/mailbox/anything', remoteAddress: '192.168.1.9' })).statusCode).toBe(403);
+    const forwarded = await app.inject({ method: 'GET', url: '/dev/mailbox', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(forwarded.statusCode).toBe(403);
   });
 });
