@@ -15,7 +15,18 @@ export interface OrganizationSettingsTable {
   updated_at: Timestamp;
 }
 
-export type MailPurpose = 'invitation' | 'invitation_resend' | 'verification' | 'activation' | 'password_reset' | 'registration_attempt';
+export type MailPurpose =
+  | 'invitation'
+  | 'invitation_resend'
+  | 'verification'
+  | 'activation'
+  | 'password_reset'
+  | 'registration_attempt'
+  // Security notifications (services/security-notifications.ts).
+  | 'password_changed'
+  | 'password_set_by_administrator'
+  | 'email_changed'
+  | 'administrator_added';
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
 export interface OutboxTable {

@@ -18,6 +18,8 @@ export interface MailRequest {
   name?: string | null;
   link?: string;
   expiresAt?: Date;
+  /** Values only some purposes use (templates.ts TEMPLATE_VARIABLES). */
+  extra?: Pick<TemplateValues, 'addresses' | 'administratorEmail'>;
 }
 
 export function formatExpiry(date: Date): string {
@@ -36,6 +38,7 @@ export function createMailer(deps: { clock: Clock }) {
         email: request.recipient,
         ...(request.link && { link: request.link }),
         ...(request.expiresAt && { expiresAt: formatExpiry(request.expiresAt) }),
+        ...request.extra,
       };
       const rendered = renderTemplate(template, values);
       const id = newId();

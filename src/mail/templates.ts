@@ -15,9 +15,17 @@ export const MAIL_PURPOSES: readonly MailPurpose[] = [
   'activation',
   'password_reset',
   'registration_attempt',
+  'password_changed',
+  'password_set_by_administrator',
+  'email_changed',
+  'administrator_added',
 ];
 
-export const TEMPLATE_VARIABLES = ['organizationName', 'name', 'email', 'link', 'expiresAt'] as const;
+/**
+ * `addresses`: what changed in an email-change notice ("added ...; removed ..."). `administratorEmail`:
+ * the new administrator in the notice to the owner.
+ */
+export const TEMPLATE_VARIABLES = ['organizationName', 'name', 'email', 'link', 'expiresAt', 'addresses', 'administratorEmail'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateValues = Partial<Record<TemplateVariable, string>>;
 
@@ -130,6 +138,63 @@ If it was not you, ignore this mail.
 <p>If it was you and you forgot your password, reset it here:</p>
 ${button('Reset your password')}
 <p>If it was not you, ignore this mail.</p>`),
+  },
+  password_changed: {
+    subject: 'Your {{organizationName}} password was changed',
+    text: `Hello {{name}},
+
+The password of your {{organizationName}} account ({{email}}) was just changed, and you were signed out everywhere else.
+
+If you did not change it, someone else may know your password: choose a new one now and tell your administrator.
+
+{{link}}
+`,
+    html: frame(`<p>Hello {{name}},</p>
+<p>The password of your {{organizationName}} account ({{email}}) was just changed, and you were signed out everywhere else.</p>
+<p>If you did not change it, someone else may know your password: choose a new one now and tell your administrator.</p>
+${button('Choose a new password')}`),
+  },
+  password_set_by_administrator: {
+    subject: 'An administrator set a new password for your {{organizationName}} account',
+    text: `Hello {{name}},
+
+An administrator of {{organizationName}} set a new password for your account ({{email}}), and you were signed out everywhere. Ask them for it, or choose your own:
+
+{{link}}
+
+If you did not expect this, tell your administrator.
+`,
+    html: frame(`<p>Hello {{name}},</p>
+<p>An administrator of {{organizationName}} set a new password for your account ({{email}}), and you were signed out everywhere. Ask them for it, or choose your own:</p>
+${button('Choose a new password')}
+<p>If you did not expect this, tell your administrator.</p>`),
+  },
+  email_changed: {
+    subject: 'The email addresses of your {{organizationName}} account changed',
+    text: `Hello {{name}},
+
+The email addresses of your {{organizationName}} account ({{email}}) were changed: {{addresses}}.
+
+If you did not make this change, tell your administrator.
+`,
+    html: frame(`<p>Hello {{name}},</p>
+<p>The email addresses of your {{organizationName}} account ({{email}}) were changed: {{addresses}}.</p>
+<p>If you did not make this change, tell your administrator.</p>`),
+  },
+  administrator_added: {
+    subject: 'A new administrator was added to {{organizationName}}',
+    text: `Hello {{name}},
+
+{{administratorEmail}} was invited as an administrator of {{organizationName}}. Administrators manage every customer of the organization.
+
+If you did not invite them, remove them in the Console now:
+
+{{link}}
+`,
+    html: frame(`<p>Hello {{name}},</p>
+<p>{{administratorEmail}} was invited as an administrator of {{organizationName}}. Administrators manage every customer of the organization.</p>
+<p>If you did not invite them, remove them in the Console now:</p>
+${button('Open the Console')}`),
   },
 };
 

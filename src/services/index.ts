@@ -19,6 +19,7 @@ import { createOnboardingService } from './onboarding-service.ts';
 import { createRegistrationService } from './registration-service.ts';
 import { createRecoveryService } from './recovery-service.ts';
 import { createTemporaryPasswordService } from './temporary-password-service.ts';
+import { createSecurityNotifications } from './security-notifications.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -33,9 +34,10 @@ export function createServices(deps: ServiceDeps) {
   const organizations = createOrganizationService(deps);
   const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   const mailer = createMailer(deps);
+  const notifications = createSecurityNotifications({ mailer, publicUrl });
   const onboarding = createOnboardingService({ ...deps, mailer, publicUrl });
-  const passwords = createPasswordService({ ...deps, mailer });
-  const users = createUserService({ ...deps, onboarding });
+  const passwords = createPasswordService({ ...deps, mailer, notifications });
+  const users = createUserService({ ...deps, onboarding, notifications });
   return {
     organizations,
     signIn: createSignInService(deps),
@@ -51,7 +53,7 @@ export function createServices(deps: ServiceDeps) {
     onboarding,
     registration: createRegistrationService({ ...deps, mailer, publicUrl, onboarding, passwords }),
     recovery: createRecoveryService({ ...deps, onboarding, passwords }),
-    temporaryPasswords: createTemporaryPasswordService(deps),
+    temporaryPasswords: createTemporaryPasswordService({ ...deps, notifications }),
   };
 }
 

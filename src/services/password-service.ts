@@ -18,6 +18,7 @@ import { AppError } from '../errors.ts';
 import { assertPasswordAcceptable } from './password-policy.ts';
 import { inspectLink, linkError, redeemLink } from './link-service.ts';
 import { endWhatTheOldPasswordOpened } from './password-change.ts';
+import type { SecurityNotifications } from './security-notifications.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
 export type PasswordLinkPurpose = Extract<LinkPurpose, 'set_password' | 'reset_password' | 'verify_email'>;
@@ -28,8 +29,8 @@ const AUDIT_ACTION: Record<PasswordLinkPurpose, string> = {
   verify_email: 'user.email_verified',
 };
 
-export function createPasswordService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock; mailer: Mailer }) {
-  const { repos, hasher, clock, mailer } = deps;
+export function createPasswordService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock; mailer: Mailer; notifications: SecurityNotifications }) {
+  const { repos, hasher, clock, mailer, notifications } = deps;
 
   async function linkedUser(organization: Organization, token: string, purpose: PasswordLinkPurpose = 'set_password'): Promise<User> {
     const status = await inspectLink(repos, purpose, token, clock.now());
@@ -75,6 +76,8 @@ export function createPasswordService(deps: { repos: Repos; hasher: PasswordHash
         await tx.registrations.markVerified(organization.id, user.id, now);
         // A new password ends everything the old one opened, and every other outstanding link.
         await endWhatTheOldPasswordOpened(tx, organization.id, user.id, now);
+        // A reset replaces a password someone may have known; a first password tells nothing new.
+        if (hadPassword) await notifications.passwordChanged(tx, organization, updated, 'by_user');
         await tx.audit.record({
           ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }),
           orgId: organization.id,

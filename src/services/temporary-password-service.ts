@@ -12,12 +12,13 @@ import { AppError } from '../errors.ts';
 import { assertPasswordAcceptable } from './password-policy.ts';
 import { inspectLink, issueLink, linkError, redeemLink } from './link-service.ts';
 import { endWhatTheOldPasswordOpened } from './password-change.ts';
+import type { SecurityNotifications } from './security-notifications.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
 export const CHANGE_LINK_TTL_SECONDS = 15 * 60;
 
-export function createTemporaryPasswordService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock }) {
-  const { repos, hasher, clock } = deps;
+export function createTemporaryPasswordService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock; notifications: SecurityNotifications }) {
+  const { repos, hasher, clock, notifications } = deps;
 
   async function linkedUser(organization: Organization, token: string): Promise<User> {
     const status = await inspectLink(repos, 'change_temporary_password', token, clock.now());
@@ -54,6 +55,7 @@ export function createTemporaryPasswordService(deps: { repos: Repos; hasher: Pas
         if (link.userId !== user.id) throw linkError('unknown');
         await tx.credentials.setPassword(organization.id, user.id, passwordHash, { isTemporary: false, expiresAt: null, now });
         await endWhatTheOldPasswordOpened(tx, organization.id, user.id, now);
+        await notifications.passwordChanged(tx, organization, user, 'by_user');
         await tx.audit.record({
           ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }),
           orgId: organization.id,

@@ -11,6 +11,7 @@ import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import { assertMayActOnAccount } from './account-privileges.ts';
 import { endWhatTheOldPasswordOpened } from './password-change.ts';
+import type { SecurityNotifications } from './security-notifications.ts';
 import { AppError } from '../errors.ts';
 import { canonicalEmail, isValidEmail } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
@@ -133,8 +134,8 @@ function auditView(user: User) {
   };
 }
 
-export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock; onboarding: OnboardingService }) {
-  const { repos, hasher, clock, onboarding } = deps;
+export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; clock: Clock; onboarding: OnboardingService; notifications: SecurityNotifications }) {
+  const { repos, hasher, clock, onboarding, notifications } = deps;
 
   // `reader` is the open transaction when there is one: on SQLite (one connection) a read beside
   // it would wait for the transaction forever.
@@ -225,6 +226,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         temporaryPassword = initial.isTemporary;
       }
       const invitation = input.askPassword ? await onboarding.startInvitation(tx, organization, user, input.invitationDelivery ?? 'email', false, { newUser: true }) : undefined;
+      if (input.administrator) await notifications.administratorAdded(tx, organization, user);
       let groups: Group[] = [];
       if (input.groupIds && input.groupIds.length > 0) {
         groups = await requireGroups(tx, organization.id, input.groupIds);
@@ -309,12 +311,15 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         now,
       );
       if (!updated) throw new AppError('user.version_mismatch', 'The user was changed by another request at the same time; try again');
-      await tx.users.replaceEmails(organization.id, updated, attributes.emails);
+      const emailsBefore = (await tx.users.listEmails(organization.id, [id])).get(id) ?? [];
+      const emailsAfter = await tx.users.replaceEmails(organization.id, updated, attributes.emails);
+      await notifications.emailsChanged(tx, organization, updated, emailsBefore, emailsAfter);
       if (passwordHash) {
         await tx.credentials.setPassword(organization.id, id, passwordHash, { isTemporary: false, expiresAt: null, now });
         // A change in My Account keeps the session it was made from; any other ends them all.
-        const ownSession = ctx.selfService && ctx.actor.id === id ? ctx.selfService.sessionUid : undefined;
-        await endWhatTheOldPasswordOpened(tx, organization.id, id, now, { keepSessionUid: ownSession });
+        const bySelf = ctx.selfService !== undefined && ctx.actor.id === id;
+        await endWhatTheOldPasswordOpened(tx, organization.id, id, now, { keepSessionUid: bySelf ? ctx.selfService?.sessionUid : undefined });
+        await notifications.passwordChanged(tx, organization, updated, bySelf ? 'by_user' : 'by_administrator');
       }
       // Deprovisioning ends what the user holds right away.
       if (accountState !== 'active' && current.accountState === 'active') await tx.oidcPayloads.revokeByAccountId(organization.id, id);
@@ -325,8 +330,8 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         action: 'user.updated',
         targetType: 'user',
         targetId: id,
-        before: auditView(current),
-        after: { ...auditView(updated), ...(passwordHash && { passwordChanged: true }) },
+        before: { ...auditView(current), emails: emailsBefore.map((e) => e.value) },
+        after: { ...auditView(updated), emails: emailsAfter.map((e) => e.value), ...(passwordHash && { passwordChanged: true }) },
       });
       return view(tx, updated);
     },

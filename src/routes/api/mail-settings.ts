@@ -23,6 +23,10 @@ const SAMPLE_PATH: Record<MailPurpose, ((handle: string) => string) | undefined>
   activation: undefined,
   password_reset: onboardingPaths.resetPassword,
   registration_attempt: onboardingPaths.forgotPassword,
+  password_changed: onboardingPaths.forgotPassword,
+  password_set_by_administrator: onboardingPaths.forgotPassword,
+  email_changed: undefined,
+  administrator_added: undefined,
 };
 
 /** The SMTP server as host and port: never the user name or password the URL may carry. */
@@ -76,6 +80,8 @@ export async function mailSettingsRoutes(app: FastifyInstance, { system }: { sys
         email: 'alex.sample@example.com',
         ...(path && { link: linkUrl(system.config.publicUrl, path(organization.handle), 'sample') }),
         expiresAt: formatExpiry(new Date(system.clock.now().getTime() + ttl * 1000)),
+        addresses: 'added alex@home.example; removed alex@old.example',
+        administratorEmail: 'sam.sample@example.com',
       };
       const draft = request.body && Object.keys(request.body).length > 0 ? request.body : undefined;
       const rendered = await system.services.settings.previewTemplate(organization.id, purpose, draft, values);

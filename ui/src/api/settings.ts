@@ -14,7 +14,17 @@ export interface OrganizationSettings {
   sendActivationMail: boolean;
 }
 
-export type MailPurpose = 'invitation' | 'invitation_resend' | 'verification' | 'activation' | 'password_reset' | 'registration_attempt';
+export type MailPurpose =
+  | 'invitation'
+  | 'invitation_resend'
+  | 'verification'
+  | 'activation'
+  | 'password_reset'
+  | 'registration_attempt'
+  | 'password_changed'
+  | 'password_set_by_administrator'
+  | 'email_changed'
+  | 'administrator_added';
 
 export const MAIL_PURPOSES: { value: MailPurpose; label: string; description: string }[] = [
   { value: 'invitation', label: 'Invitation', description: 'Sent when an administrator invites someone to set their own password.' },
@@ -23,9 +33,13 @@ export const MAIL_PURPOSES: { value: MailPurpose; label: string; description: st
   { value: 'activation', label: 'Account activated', description: 'Sent once a self-registered account is active, when that mail is turned on.' },
   { value: 'password_reset', label: 'Password reset', description: 'Sent when someone asks to reset a forgotten password.' },
   { value: 'registration_attempt', label: 'Registration attempt', description: 'Sent when someone tries to register with an address that already has an account.' },
+  { value: 'password_changed', label: 'Password changed', description: 'Sent when a user changes or resets their own password.' },
+  { value: 'password_set_by_administrator', label: 'Password set by an administrator', description: "Sent when an administrator sets a user's password." },
+  { value: 'email_changed', label: 'Email addresses changed', description: "Sent to the sign-in address when an account's addresses change ({{addresses}} says how)." },
+  { value: 'administrator_added', label: 'Administrator added', description: 'Sent to the owner when an administrator is invited ({{administratorEmail}}).' },
 ];
 
-export const TEMPLATE_PLACEHOLDERS = ['organizationName', 'name', 'email', 'link', 'expiresAt'] as const;
+export const TEMPLATE_PLACEHOLDERS = ['organizationName', 'name', 'email', 'link', 'expiresAt', 'addresses', 'administratorEmail'] as const;
 
 export interface MailTemplate {
   purpose: MailPurpose;
