@@ -16,6 +16,7 @@ import type { ApplicationService } from '../services/application-service.ts';
 import { PROVIDER_ROUTES, issuerFor, signInPagePath } from './routes.ts';
 import { ACCESS_METADATA, clientAccess } from './client-metadata.ts';
 import { renderLogoutConfirmation, renderLogoutSuccess, renderProviderError } from './provider-pages.ts';
+import { auditClientCredentialTokens } from './token-audit.ts';
 import { answerDatabaseOutagesWith503 } from './database-outage.ts';
 
 export interface ProviderDeps {
@@ -132,5 +133,6 @@ export async function createOrganizationProvider(organization: Organization, dep
   };
   provider.on('server_error', (_ctx: unknown, error: unknown) => deps.onServerError?.(error, organization.handle));
   answerDatabaseOutagesWith503(provider);
+  auditClientCredentialTokens(provider, { repos, clock: deps.clock, orgId: organization.id });
   return { provider, formKey: crypto.createHmac('sha256', cookieKeys[0]).update('hosted-form-csrf').digest() };
 }

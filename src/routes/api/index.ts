@@ -18,6 +18,7 @@ import { onboardingApiRoutes } from './onboarding.ts';
 import { auditRoutes } from './audit.ts';
 import { mailSettingsRoutes } from './mail-settings.ts';
 import type { Principal } from '../scim/context.ts';
+import { auditRefusedCalls } from '../refused-call-audit.ts';
 import type { Organization } from '../../repos/organization-repo.ts';
 
 declare module 'fastify' {
@@ -41,6 +42,8 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
       security: [{ bearer: [] }],
     },
   });
+
+  auditRefusedCalls(app, system, (request) => request.api?.principal);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isAppError(error) && error.status < 500) {

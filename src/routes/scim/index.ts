@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { System } from '../../system.ts';
 import { isAppError } from '../../errors.ts';
+import { auditRefusedCalls } from '../refused-call-audit.ts';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/availability.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE } from '../database-unavailable.ts';
 import { ScimError } from '../../scim/errors.ts';
@@ -61,6 +62,8 @@ export async function scimRoutes(app: FastifyInstance, { system }: { system: Sys
   // strings that then fail as invalid SCIM instead of as an unsupported media type (415).
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/scim+json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, app.getDefaultJsonParser('error', 'error'));
+
+  auditRefusedCalls(app, system, (request) => request.scim?.principal);
 
   app.addHook('onSend', async (_request, reply, payload) => {
     if (String(reply.getHeader('content-type') ?? '').startsWith('application/json')) reply.header('content-type', SCIM_CONTENT_TYPE);
