@@ -21,7 +21,7 @@ import { canonicalEmail, isValidEmail } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
 import { randomToken } from '../security/tokens.ts';
 import { onboardingPaths } from '../lib/onboarding-paths.ts';
-import { assertPasswordAcceptable } from './password-policy.ts';
+import { assertPasswordAcceptable, assertPasswordNotOverlong } from './password-policy.ts';
 import { linkError, redeemLink } from './link-service.ts';
 import { takeOnboardingAttempt } from './rate-limits.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
@@ -132,6 +132,7 @@ export function createRegistrationService(deps: {
 
     /** Verifies with the password the account was registered with: the registrant owns the address. */
     async verifyWithRegisteredPassword(organization: Organization, token: string, password: string, ctx: RequestContext): Promise<User> {
+      assertPasswordNotOverlong(password);
       const user = await passwords.linkedUser(organization, token, 'verify_email');
       const key = `verify-email:${organization.id}:${user.id}`;
       if ((await limiter.retryAfter(key, VERIFY_PASSWORD_RULE)) > 0) {

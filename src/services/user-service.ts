@@ -13,7 +13,7 @@ import { assertMayActOnAccount } from './account-privileges.ts';
 import { AppError } from '../errors.ts';
 import { canonicalEmail, isValidEmail } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
-import { assertPasswordAcceptable } from './password-policy.ts';
+import { assertPasswordAcceptable, assertPasswordNotOverlong } from './password-policy.ts';
 import type { InvitationDelivery, InvitationLink, OnboardingService } from './onboarding-service.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
@@ -375,6 +375,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
 
     /** For /Me: checks the current password before a user changes their own. */
     async verifyPassword(orgId: string, userId: string, password: string): Promise<boolean> {
+      assertPasswordNotOverlong(password);
       const credential = await repos.credentials.findPassword(orgId, userId);
       return credential ? hasher.verify(credential.passwordHash, password) : false;
     },
