@@ -7,7 +7,7 @@ import type { User } from '../repos/user-repo.ts';
 import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import { AppError } from '../errors.ts';
-import { canonicalEmail, isValidEmail } from '../lib/email.ts';
+import { canonicalEmail, invalidEmailMessage } from '../lib/email.ts';
 import { HANDLE_RULE, isValidHandle } from '../lib/handle.ts';
 import { newId } from '../lib/ids.ts';
 import { generateCookieKeys, generateSigningKey } from '../security/signing-keys.ts';
@@ -52,9 +52,8 @@ export function createOrganizationService(deps: { repos: Repos; hasher: Password
       throw new AppError('request.invalid', 'Organization name must be 1 to 100 characters', { details: { field: 'name' } });
     }
     const ownerEmail = canonicalEmail(input.ownerEmail);
-    if (!isValidEmail(ownerEmail)) {
-      throw new AppError('user.invalid_email', `Invalid email address "${input.ownerEmail.trim()}"`, { details: { field: 'email' } });
-    }
+    const emailProblem = invalidEmailMessage(ownerEmail, `Invalid email address "${input.ownerEmail.trim()}"`);
+    if (emailProblem) throw new AppError('user.invalid_email', emailProblem, { details: { field: 'email' } });
     let passwordHash: string | undefined;
     if (input.ownerPassword !== undefined) {
       assertPasswordAcceptable(input.ownerPassword, { email: ownerEmail, organizationName: displayName });

@@ -1,17 +1,13 @@
 // NIST SP 800-63B style: length, not composition. Long passphrases are welcome and never
-// truncated; the obvious guesses (common passwords, the organization's name, the user's own
-// email) are refused with a message that names the rule.
+// truncated; the obvious guesses are refused with a message that names the rule: passwords
+// zxcvbn-ts scores below 3 (common passwords, keyboard walks, repeats, dates, words with
+// the usual substitutions), and ones built on the organization's name or the user's email.
 
 import { AppError } from '../errors.ts';
+import { passwordGuessability } from './password-strength.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
-
-const COMMON_PASSWORDS = new Set([
-  '12345678', '123456789', '1234567890', 'password', 'password1', 'password123', 'qwertyuiop', 'qwerty123',
-  'iloveyou', 'admin123', 'welcome1', 'welcome123', 'letmein1', 'sunshine', 'football', 'baseball',
-  'princess', 'abc12345', 'passw0rd', '11111111', '00000000', '87654321', 'changeme', 'trustno1',
-]);
 
 export interface PasswordContext {
   email: string;
@@ -20,14 +16,20 @@ export interface PasswordContext {
   minLength?: number;
 }
 
+/** Too long to be worth hashing: argon2id work grows with the input, and nobody types more. */
+export function isOverlongPassword(password: string): boolean {
+  return [...password].length > MAX_PASSWORD_LENGTH;
+}
+
+export const OVERLONG_PASSWORD_MESSAGE = `Password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
+
 /** Returns the first rule the password breaks, or undefined when it is acceptable. */
 export function passwordProblem(password: string, context: PasswordContext): string | undefined {
   const length = [...password].length;
   const minLength = context.minLength ?? MIN_PASSWORD_LENGTH;
   if (length < minLength) return `Password must be at least ${minLength} characters long`;
-  if (length > MAX_PASSWORD_LENGTH) return `Password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
+  if (length > MAX_PASSWORD_LENGTH) return OVERLONG_PASSWORD_MESSAGE;
   const lowered = password.toLowerCase();
-  if (COMMON_PASSWORDS.has(lowered)) return 'Password is too common; choose one that is harder to guess';
   const localPart = context.email.split('@')[0] ?? '';
   if (lowered === context.email.toLowerCase() || (localPart.length >= 4 && lowered.includes(localPart.toLowerCase()))) {
     return 'Password must not contain your email address';
@@ -36,10 +38,19 @@ export function passwordProblem(password: string, context: PasswordContext): str
   if (orgName.length >= 4 && lowered.replace(/\s+/g, '').includes(orgName)) {
     return 'Password must not contain the organization name';
   }
+  const guessability = passwordGuessability(password, [context.email, localPart, context.organizationName]);
+  if (guessability.tooEasy) {
+    return guessability.hint ? `Password is too easy to guess: ${guessability.hint}` : 'Password is too easy to guess; choose a longer or less common one';
+  }
   return undefined;
 }
 
 export function assertPasswordAcceptable(password: string, context: PasswordContext): void {
   const problem = passwordProblem(password, context);
   if (problem) throw new AppError('password.policy', problem, { details: { field: 'password' } });
+}
+
+/** For paths that only check a password they are given (never set it): refuse the overlong before hashing. */
+export function assertPasswordNotOverlong(password: string): void {
+  if (isOverlongPassword(password)) throw new AppError('password.policy', OVERLONG_PASSWORD_MESSAGE, { details: { field: 'password' } });
 }

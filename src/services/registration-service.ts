@@ -17,11 +17,11 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { OnboardingService, PublicRequestResult } from './onboarding-service.ts';
 import type { PasswordService } from './password-service.ts';
 import { AppError, isAppError } from '../errors.ts';
-import { canonicalEmail, isValidEmail } from '../lib/email.ts';
+import { canonicalEmail, invalidEmailMessage } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
 import { randomToken } from '../security/tokens.ts';
 import { onboardingPaths } from '../lib/onboarding-paths.ts';
-import { assertPasswordAcceptable } from './password-policy.ts';
+import { assertPasswordAcceptable, assertPasswordNotOverlong } from './password-policy.ts';
 import { linkError, redeemLink } from './link-service.ts';
 import { takeOnboardingAttempt } from './rate-limits.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
@@ -65,7 +65,8 @@ export function createRegistrationService(deps: {
       const settings = await repos.settings.find(organization.id);
       if (!settings.selfRegistrationEnabled) throw new AppError('request.not_found', 'This organization does not offer self-registration');
       const userName = canonicalEmail(input.email);
-      if (!isValidEmail(userName)) throw new AppError('user.invalid_email', 'Enter a valid email address', { details: { field: 'email' } });
+      const emailProblem = invalidEmailMessage(userName, 'Enter a valid email address');
+      if (emailProblem) throw new AppError('user.invalid_email', emailProblem, { details: { field: 'email' } });
       const givenName = cleanName(input.givenName, 'givenName');
       const familyName = cleanName(input.familyName, 'familyName');
       // The rules depend on the password and address only, never on whether an account exists.
@@ -132,6 +133,7 @@ export function createRegistrationService(deps: {
 
     /** Verifies with the password the account was registered with: the registrant owns the address. */
     async verifyWithRegisteredPassword(organization: Organization, token: string, password: string, ctx: RequestContext): Promise<User> {
+      assertPasswordNotOverlong(password);
       const user = await passwords.linkedUser(organization, token, 'verify_email');
       const key = `verify-email:${organization.id}:${user.id}`;
       if ((await limiter.take(key, VERIFY_PASSWORD_RULE)).retryAfterSeconds > 0) {

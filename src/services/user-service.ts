@@ -13,9 +13,9 @@ import { assertMayActOnAccount } from './account-privileges.ts';
 import { endWhatTheOldPasswordOpened } from './password-change.ts';
 import type { SecurityNotifications } from './security-notifications.ts';
 import { AppError } from '../errors.ts';
-import { canonicalEmail, isValidEmail } from '../lib/email.ts';
+import { canonicalEmail, invalidEmailMessage } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
-import { assertPasswordAcceptable } from './password-policy.ts';
+import { assertPasswordAcceptable, assertPasswordNotOverlong } from './password-policy.ts';
 import type { InvitationDelivery, InvitationLink, OnboardingService } from './onboarding-service.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
@@ -81,21 +81,18 @@ function cleanText(value: string | null | undefined, field: string): string | nu
   return trimmed === '' ? null : trimmed;
 }
 
-// Control characters are never part of an address (and U+0000 cannot be stored in PostgreSQL).
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-
 export function canonicalUserName(input: string): string {
   const userName = canonicalEmail(input);
-  if (!isValidEmail(userName) || CONTROL_CHARACTER.test(userName)) {
-    throw new AppError('user.invalid_email', `userName must be an email address (got "${input.trim()}")`, { details: { field: 'userName' } });
-  }
+  const problem = invalidEmailMessage(userName, `userName must be an email address (got "${input.trim()}")`);
+  if (problem) throw new AppError('user.invalid_email', problem, { details: { field: 'userName' } });
   return userName;
 }
 
 function cleanEmails(emails: UserEmail[] | undefined): UserEmail[] {
   return (emails ?? []).map((email) => {
     const value = canonicalEmail(email.value ?? '');
-    if (!isValidEmail(value) || CONTROL_CHARACTER.test(value)) throw invalid(`emails: "${email.value}" is not an email address`, 'emails');
+    const problem = invalidEmailMessage(value, `"${email.value}" is not an email address`);
+    if (problem) throw invalid(`emails: ${problem}`, 'emails');
     return { value, type: cleanText(email.type, 'emails.type'), primary: email.primary === true };
   });
 }
@@ -383,6 +380,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
 
     /** For /Me: checks the current password before a user changes their own. */
     async verifyPassword(orgId: string, userId: string, password: string): Promise<boolean> {
+      assertPasswordNotOverlong(password);
       const credential = await repos.credentials.findPassword(orgId, userId);
       return credential ? hasher.verify(credential.passwordHash, password) : false;
     },

@@ -79,7 +79,7 @@ describe('set-password link', () => {
     expect(mismatch.statusCode).toBe(400);
     expect(mismatch.body).toContain('do not match');
     const common = await post('linkpolicy', { token, password: 'password123', confirm: 'password123' });
-    expect(common.body).toContain('too common');
+    expect(common.body).toContain('Password is too easy to guess');
     const ok = await post('linkpolicy', { token, password: 'finally a good passphrase', confirm: 'finally a good passphrase' });
     expect(ok.statusCode).toBe(200);
   });

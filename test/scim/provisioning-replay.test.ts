@@ -450,7 +450,7 @@ describe('provisioning replay: Okta', () => {
       locale: 'en-US',
       externalId: '00ujl29u0le5T6Aj10h7',
       groups: [],
-      password: '1mz050nq',
+      password: 'sample passphrase 1mz050nq', // Okta's own sample ('1mz050nq') scores 2 and is refused now
       active: true,
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -507,7 +507,7 @@ describe('provisioning replay: Okta', () => {
         name: { givenName: 'Second', familyName: 'User' },
         emails: [{ primary: true, value: 'second.user@okta.local', type: 'work' }],
         groups: [],
-        password: '1mz050nq',
+        password: 'sample passphrase 1mz050nq', // Okta's own sample ('1mz050nq') scores 2 and is refused now
         active: true,
       });
       expect(res.statusCode, res.body).toBe(201);

@@ -179,7 +179,7 @@ describe.runIf(chromiumAvailable())('Console: onboarding and managing customers'
     await page.getByRole('textbox', { name: 'Temporary password' }).fill('password123');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Finish' }).click();
-    await page.getByText('Password is too common').waitFor();
+    await page.getByText('Password is too easy to guess').waitFor();
     await page.getByRole('textbox', { name: 'Temporary password' }).waitFor();
     expect(await userNamed('lena.fox@example.test')).toBeNull();
     await screenshot(page, 'users-new-errors');

@@ -67,7 +67,7 @@ export function ChangePasswordCard() {
           <PasswordInput
             label="New password"
             autoComplete="new-password"
-            description={`A long passphrase is best. It can't contain your email or ${config.orgName}'s name, or be a common password.`}
+            description={`A long passphrase is best. It can't contain your email or ${config.orgName}'s name, or be easy to guess.`}
             value={values.newPassword}
             onChange={set('newPassword')}
             error={errors.newPassword}

@@ -24,7 +24,7 @@ export function nameProblem(value: string, label: string): string | undefined {
   return value.trim().length > 256 ? `${label} must be at most 256 characters` : undefined;
 }
 
-/** The password policy's rules that can be checked here (src/services/password-policy.ts); the server also refuses common passwords. */
+/** The password policy's rules that can be checked here (src/services/password-policy.ts); the server also refuses passwords that are easy to guess (zxcvbn-ts). */
 export function passwordProblem(password: string, email: string, minLength: number): string | undefined {
   if (!password) return 'Enter a temporary password';
   const length = [...password].length;
@@ -39,7 +39,7 @@ export function passwordProblem(password: string, email: string, minLength: numb
 }
 
 export function passwordRule(minLength: number): string {
-  return `At least ${minLength} characters. Not a common password, and not containing the email address or the organization’s name. A long phrase works well.`;
+  return `At least ${minLength} characters. Not easy to guess, and not containing the email address or the organization’s name. A long phrase works well.`;
 }
 
 const FIELD_BY_SERVER_NAME: Record<string, Field> = {
