@@ -21,6 +21,8 @@ import { signUpRoutes } from './routes/sign-up.ts';
 import { forgotPasswordRoutes } from './routes/forgot-password.ts';
 import { forcedChangeRoutes } from './routes/forced-change.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
+import cookie from '@fastify/cookie';
+import { enforceSameOriginPosts } from './routes/same-origin-posts.ts';
 import { webAppRoutes } from './routes/web-apps.ts';
 
 const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
@@ -82,6 +84,9 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
   await app.register(webAppRoutes, { system });
   await app.register(async (pages) => {
     await pages.register(formbody);
+    // The hosted forms' visitor cookie (web/visitor-form-token.ts) is set with these defaults.
+    await pages.register(cookie, { parseOptions: { path: '/', httpOnly: true, sameSite: 'lax', secure: system.config.publicUrl.startsWith('https:') } });
+    enforceSameOriginPosts(pages, system.config.publicUrl);
     await pages.register(signInRoutes, { system });
     await pages.register(setPasswordRoutes, { system });
     await pages.register(setupRoutes, { system });

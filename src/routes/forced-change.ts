@@ -11,6 +11,7 @@ import { isAppError } from '../errors.ts';
 import { signInPagePath } from '../oidc/routes.ts';
 import { formToken } from '../web/form-token.ts';
 import { sendPage } from '../web/reply.ts';
+import { formTargetOf } from '../web/layout.ts';
 import { messagePage } from '../web/pages/message-page.ts';
 import { signInPage } from '../web/pages/sign-in-page.ts';
 import { changeTemporaryPasswordPage } from '../web/pages/onboarding-pages.ts';
@@ -44,8 +45,11 @@ export async function forcedChangeRoutes(app: FastifyInstance, { system }: { sys
     if (!entry) return sendPage(reply, 404, messagePage({ title: 'Not found', message: 'There is no organization at this address.', tone: 'error' }));
     const { organization } = entry;
     let interactionUid: string | undefined;
+    let redirectUri: unknown;
     try {
-      interactionUid = (await entry.provider.interactionDetails(request.raw, reply.raw)).uid;
+      const interaction = await entry.provider.interactionDetails(request.raw, reply.raw);
+      interactionUid = interaction.uid;
+      redirectUri = interaction.params.redirect_uri;
     } catch {
       interactionUid = undefined;
     }
@@ -87,6 +91,8 @@ export async function forcedChangeRoutes(app: FastifyInstance, { system }: { sys
           notice: 'Your password is changed. Sign in with it to continue.',
           links: await signInLinks(system, organization),
         }),
+        // The sign-in form on this page ends at the application, like the sign-in page's.
+        { formTargets: [formTargetOf(redirectUri)].filter((t): t is string => t !== undefined) },
       );
     } catch (error) {
       if (!isAppError(error)) throw error;

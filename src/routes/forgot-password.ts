@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { System } from '../system.ts';
 import { isAppError } from '../errors.ts';
-import { formToken, isValidFormToken } from '../web/form-token.ts';
+import { isValidVisitorFormToken, visitorFormToken } from '../web/visitor-form-token.ts';
 import { homeLinkFor } from '../web/home-link.ts';
 import { sendPage } from '../web/reply.ts';
 import { messagePage } from '../web/pages/message-page.ts';
@@ -28,7 +28,7 @@ export async function forgotPasswordRoutes(app: FastifyInstance, { system }: { s
     return sendPage(
       reply,
       200,
-      forgotPasswordPage({ organizationName: organization.displayName, action: onboardingPaths.forgotPassword(organization.handle), csrf: formToken(entry.formKey, FORM_SUBJECTS.forgotPassword) }),
+      forgotPasswordPage({ organizationName: organization.displayName, action: onboardingPaths.forgotPassword(organization.handle), csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.forgotPassword) }),
     );
   });
 
@@ -37,14 +37,14 @@ export async function forgotPasswordRoutes(app: FastifyInstance, { system }: { s
     if (!entry) return reply;
     const { organization } = entry;
     const email = formField(request.body, 'email');
-    if (!isValidFormToken(entry.formKey, FORM_SUBJECTS.forgotPassword, formField(request.body, 'csrf'))) {
+    if (!isValidVisitorFormToken(request, entry.formKey, FORM_SUBJECTS.forgotPassword, formField(request.body, 'csrf'))) {
       return sendPage(
         reply,
         403,
         forgotPasswordPage({
           organizationName: organization.displayName,
           action: onboardingPaths.forgotPassword(organization.handle),
-          csrf: formToken(entry.formKey, FORM_SUBJECTS.forgotPassword),
+          csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.forgotPassword),
           email,
           error: 'The form expired. Please try again.',
         }),

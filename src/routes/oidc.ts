@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyRequest, FastifyReply } from 'fastify';
 import type { System } from '../system.ts';
 import { organizationPath } from '../oidc/routes.ts';
-import { HOSTED_PAGE_CSP } from '../web/layout.ts';
+import { PROVIDER_PAGE_CSP } from '../oidc/provider-page-csp.ts';
+import { HOSTED_PAGE_HEADERS } from '../web/reply.ts';
 import { withRequestCache } from '../oidc/request-cache.ts';
 
 // Asgardeo publishes discovery under the issuer, which is the token endpoint's URL.
@@ -37,8 +38,9 @@ export async function oidcRoutes(app: FastifyInstance, { system }: { system: Sys
     raw.headers['x-forwarded-for'] = request.ip;
     reply.hijack();
     reply.raw.setHeader('x-request-id', request.id);
-    reply.raw.setHeader('content-security-policy', HOSTED_PAGE_CSP);
-    reply.raw.setHeader('x-content-type-options', 'nosniff');
+    // The hosted pages' headers (but the caching, which the provider sets per endpoint).
+    reply.raw.setHeader('content-security-policy', PROVIDER_PAGE_CSP);
+    for (const name of ['x-content-type-options', 'x-frame-options', 'referrer-policy']) reply.raw.setHeader(name, HOSTED_PAGE_HEADERS[name]);
     await withRequestCache(() => entry.handle(raw, reply.raw));
   }
 

@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { System } from '../system.ts';
 import type { ProviderEntry } from '../oidc/provider-registry.ts';
 import type { Organization } from '../repos/organization-repo.ts';
-import { formToken } from '../web/form-token.ts';
+import { visitorFormToken } from '../web/visitor-form-token.ts';
 import { sendPage } from '../web/reply.ts';
 import { messagePage } from '../web/pages/message-page.ts';
 import { linkProblemPage } from '../web/pages/onboarding-pages.ts';
@@ -28,7 +28,7 @@ export function sendLinkProblem(reply: FastifyReply, entry: ProviderEntry, messa
     linkProblemPage({
       message,
       action: onboardingPaths.renewLink(entry.organization.handle),
-      csrf: formToken(entry.formKey, FORM_SUBJECTS.renewLink),
+      csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.renewLink),
       notice: extra.notice,
       error: extra.error,
     }),

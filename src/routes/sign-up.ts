@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { System } from '../system.ts';
 import { isAppError } from '../errors.ts';
-import { formToken, isValidFormToken } from '../web/form-token.ts';
+import { isValidVisitorFormToken, visitorFormToken } from '../web/visitor-form-token.ts';
 import { homeLinkFor } from '../web/home-link.ts';
 import { sendPage } from '../web/reply.ts';
 import { messagePage } from '../web/pages/message-page.ts';
@@ -34,7 +34,7 @@ export async function signUpRoutes(app: FastifyInstance, { system }: { system: S
       signUpPage({
         organizationName: organization.displayName,
         action: onboardingPaths.register(organization.handle),
-        csrf: formToken(entry.formKey, FORM_SUBJECTS.register),
+        csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.register),
         minLength: await passwords.minLength(organization.id),
       }),
     );
@@ -52,13 +52,13 @@ export async function signUpRoutes(app: FastifyInstance, { system }: { system: S
         signUpPage({
           organizationName: organization.displayName,
           action: onboardingPaths.register(organization.handle),
-          csrf: formToken(entry.formKey, FORM_SUBJECTS.register),
+          csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.register),
           minLength: await passwords.minLength(organization.id),
           values,
           error,
         }),
       );
-    if (!isValidFormToken(entry.formKey, FORM_SUBJECTS.register, formField(request.body, 'csrf'))) return render(403, 'The form expired. Please try again.');
+    if (!isValidVisitorFormToken(request, entry.formKey, FORM_SUBJECTS.register, formField(request.body, 'csrf'))) return render(403, 'The form expired. Please try again.');
     try {
       const result = await registration.register(organization, { ...values, password: formField(request.body, 'password') }, requestContext(request));
       if (result.outcome === 'throttled') return sendThrottled(reply, result.retryAfterSeconds);
@@ -147,7 +147,7 @@ export async function signUpRoutes(app: FastifyInstance, { system }: { system: S
   app.post<{ Params: Params }>('/t/:org/links/renew', async (request, reply) => {
     const entry = await organizationEntry(system, request.params.org, reply);
     if (!entry) return reply;
-    if (!isValidFormToken(entry.formKey, FORM_SUBJECTS.renewLink, formField(request.body, 'csrf'))) {
+    if (!isValidVisitorFormToken(request, entry.formKey, FORM_SUBJECTS.renewLink, formField(request.body, 'csrf'))) {
       return sendLinkProblem(reply, entry, 'The form expired', { status: 403, error: 'Please try again.' });
     }
     const result = await onboarding.requestNewLink(entry.organization, formField(request.body, 'email'), requestContext(request));

@@ -1,7 +1,7 @@
 // Sends a hosted page with the headers every such page needs.
 
 import type { FastifyReply } from 'fastify';
-import { HOSTED_PAGE_CSP } from './layout.ts';
+import { HOSTED_PAGE_CSP, hostedPageCsp } from './layout.ts';
 
 export const HOSTED_PAGE_HEADERS: Record<string, string> = {
   'content-security-policy': HOSTED_PAGE_CSP,
@@ -11,6 +11,8 @@ export const HOSTED_PAGE_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
-export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).headers(HOSTED_PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
+/** `formTargets`: where the page's form may end after redirects (see layout.ts hostedPageCsp). */
+export function sendPage(reply: FastifyReply, status: number, body: string, options: { formTargets?: readonly string[] } = {}): FastifyReply {
+  const headers = options.formTargets?.length ? { ...HOSTED_PAGE_HEADERS, 'content-security-policy': hostedPageCsp(options.formTargets) } : HOSTED_PAGE_HEADERS;
+  return reply.code(status).headers(headers).type('text/html; charset=utf-8').send(body);
 }

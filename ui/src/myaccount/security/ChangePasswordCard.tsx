@@ -106,10 +106,11 @@ export function ChangePasswordCard() {
       >
         <Stack gap="md">
           <Text size="sm">
-            Your password is changed. To keep your account safe, every session has been signed out, including this one. Sign in again with your new password.
+            Your password is changed. To keep your account safe, every other session has been signed out; this browser stays signed in.
           </Text>
+          {/* The app's own tokens ended with the others: it fetches new ones from this browser's session. */}
           <Button onClick={() => void signIn(`${config.basePath}/security`)} data-autofocus>
-            Sign in again
+            Continue
           </Button>
         </Stack>
       </Modal>
