@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { System } from './system.ts';
+import type { TrustProxy } from './config.ts';
 import { isAppError } from './errors.ts';
 import { isDatabaseUnavailable } from './db/availability.ts';
 import { sendDatabaseUnavailable } from './routes/database-unavailable.ts';
@@ -24,6 +25,7 @@ import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import cookie from '@fastify/cookie';
 import { enforceSameOriginPosts } from './routes/same-origin-posts.ts';
 import { webAppRoutes } from './routes/web-apps.ts';
+import { addStrictTransportSecurity } from './web/transport-security.ts';
 
 const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
 const FAVICON = fs.readFileSync(new URL('./web/favicon.svg', import.meta.url));
@@ -31,7 +33,19 @@ const FAVICON = fs.readFileSync(new URL('./web/favicon.svg', import.meta.url));
 export interface AppOptions {
   /** Overrides the logger built from the configuration (tests pass false). */
   logger?: FastifyServerOptions['logger'];
-  trustProxy?: boolean;
+  /** Overrides TRUST_PROXY from the configuration. */
+  trustProxy?: TrustProxy;
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. Fastify 5 treats a bare number as "trust nothing" (a hop count
+ * cannot check the peer), so a hop count becomes proxy-addr's function form: the peer and the
+ * next `hops - 1` addresses are proxies and the address after them is the client. That is only
+ * sound when the server cannot be reached except through exactly that many proxies (README).
+ */
+function trustProxySetting(trustProxy: TrustProxy): FastifyServerOptions['trustProxy'] {
+  if (typeof trustProxy === 'number') return (_address: string, hop: number) => hop < trustProxy;
+  return trustProxy;
 }
 
 export async function buildApp(system: System, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -40,7 +54,9 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
     // Request ids are ours, never taken from the client, so they can be trusted in logs.
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
-    trustProxy: options.trustProxy ?? false,
+    // request.ip, .protocol and .host come from X-Forwarded-For/-Proto/-Host only when the
+    // socket's peer is a proxy TRUST_PROXY names; anyone else could write them (docs/security.md 5).
+    trustProxy: trustProxySetting(options.trustProxy ?? system.config.trustProxy),
     bodyLimit: 1024 * 1024,
     // A long path segment (a made-up SCIM id, say) reaches its route and gets that surface's own
     // 404, instead of Fastify's 414 in no API's shape. Still bounded: URLs stay short.
@@ -52,6 +68,7 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  addStrictTransportSecurity(app, system.config.publicUrl);
 
   app.setErrorHandler((error, request, reply) => {
     if (isAppError(error)) {

@@ -26,11 +26,12 @@ describe('loadConfig', () => {
       nodeEnv: undefined,
       redisUrl: undefined,
       logLevel: 'info',
+      trustProxy: false,
     });
   });
 
   it('treats empty strings as unset', () => {
-    expect(loadConfig({ PORT: '', PUBLIC_URL: '', DATA_DIR: '', DATABASE_URL: '', SMTP_URL: '', REDIS_URL: '', LOG_LEVEL: '' }, CWD)).toEqual(
+    expect(loadConfig({ PORT: '', PUBLIC_URL: '', DATA_DIR: '', DATABASE_URL: '', SMTP_URL: '', REDIS_URL: '', LOG_LEVEL: '', TRUST_PROXY: '' }, CWD)).toEqual(
       loadConfig({}, CWD),
     );
   });
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
         SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
         REDIS_URL: 'rediss://cache:6380',
         LOG_LEVEL: 'warn',
+        TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
       },
       CWD,
     );
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       nodeEnv: undefined,
       redisUrl: 'rediss://cache:6380',
       logLevel: 'warn',
+      trustProxy: ['10.0.0.0/8', '127.0.0.1'],
     });
   });
 
@@ -163,8 +166,51 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('TRUST_PROXY', () => {
+    const ACCEPTED = 'a hop count (a positive whole number) or a comma-separated list of IP addresses or CIDR ranges, e.g. "10.0.0.0/8,127.0.0.1"';
+
+    it('trusts no proxy when unset', () => {
+      expect(loadConfig({}, CWD).trustProxy).toBe(false);
+    });
+
+    it('reads a hop count', () => {
+      expect(loadConfig({ TRUST_PROXY: '1' }, CWD).trustProxy).toBe(1);
+      expect(loadConfig({ TRUST_PROXY: '3' }, CWD).trustProxy).toBe(3);
+    });
+
+    it('reads addresses and CIDR ranges of both families, spaces around commas allowed', () => {
+      expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8,192.168.1.7/32' }, CWD).trustProxy).toEqual([
+        '10.0.0.0/8',
+        '127.0.0.1',
+        '::1',
+        'fd00::/8',
+        '192.168.1.7/32',
+      ]);
+    });
+
+    it.each(['0', '00'])('refuses the hop count %j, saying that unset trusts nobody', (value) => {
+      expect(problemsOf({ TRUST_PROXY: value })).toEqual([`TRUST_PROXY must be ${ACCEPTED}; leave it unset to trust no proxy (got "${value}")`]);
+    });
+
+    it.each([
+      ['true', '"true"'],
+      ['-1', '"-1"'],
+      ['1.5', '"1.5"'],
+      ['proxy.internal', '"proxy.internal"'],
+      ['10.0.0.0/33', '"10.0.0.0/33"'],
+      ['::1/129', '"::1/129"'],
+      ['10.0.0.0/8/8', '"10.0.0.0/8/8"'],
+      ['10.0.0.0/', '"10.0.0.0/"'],
+      ['256.0.0.1', '"256.0.0.1"'],
+      ['10.0.0.1,,10.0.0.2', '""'],
+      ['127.0.0.1,loopback,10.0.0.0/x', '"loopback", "10.0.0.0/x"'],
+    ])('refuses %j, naming the entries that are not addresses and what is accepted', (value, shown) => {
+      expect(problemsOf({ TRUST_PROXY: value })).toEqual([`TRUST_PROXY must be ${ACCEPTED} (not an address or CIDR: ${shown})`]);
+    });
+  });
+
   it('reports every problem together, in one error that lists them all', () => {
-    const env = { PORT: 'http', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://db', SMTP_URL: 'x', REDIS_URL: 'http://r', LOG_LEVEL: 'loud' };
+    const env = { PORT: 'http', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://db', SMTP_URL: 'x', REDIS_URL: 'http://r', LOG_LEVEL: 'loud', TRUST_PROXY: 'everyone' };
     let error: unknown;
     try {
       loadConfig(env, CWD);
@@ -181,6 +227,7 @@ describe('loadConfig', () => {
       'SMTP_URL must be an absolute URL (got a value that is not a URL)',
       'REDIS_URL must use redis or rediss (got "http")',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+      'TRUST_PROXY must be a hop count (a positive whole number) or a comma-separated list of IP addresses or CIDR ranges, e.g. "10.0.0.0/8,127.0.0.1" (not an address or CIDR: "everyone")',
     ]);
     expect(configError.message.split('\n')).toEqual(['Invalid configuration:', ...configError.problems.map((p) => `  - ${p}`)]);
   });

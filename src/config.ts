@@ -1,6 +1,7 @@
 // Configuration comes only from environment variables and is validated once, at boot.
 // Every bad value is reported together, each with a message that says how to fix it.
 
+import net from 'node:net';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -19,7 +20,15 @@ export interface Config {
   nodeEnv: string | undefined;
   redisUrl: string | undefined;
   logLevel: LogLevel;
+  /**
+   * Which peers may tell us the client's address, protocol and host (X-Forwarded-For/-Proto/-Host):
+   * false (nobody, the default), a number of proxy hops, or addresses and CIDR ranges.
+   * Handed to Fastify's trustProxy as it is.
+   */
+  trustProxy: TrustProxy;
 }
+
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -36,6 +45,33 @@ export const DEV_MAILBOX = 'dev:';
 const SECRET_BEARING = new Set(['DATABASE_URL', 'SMTP_URL', 'REDIS_URL']);
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const TRUST_PROXY_ACCEPTS = 'a hop count (a positive whole number) or a comma-separated list of IP addresses or CIDR ranges, e.g. "10.0.0.0/8,127.0.0.1"';
+
+/** An IPv4 or IPv6 address, optionally with a /prefix that fits its family. */
+function isAddressOrCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function parseTrustProxy(value: string, problems: string[]): TrustProxy {
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops >= 1 && Number.isSafeInteger(hops)) return hops;
+    problems.push(`TRUST_PROXY must be ${TRUST_PROXY_ACCEPTS}; leave it unset to trust no proxy (got "${value}")`);
+    return false;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const invalid = entries.filter((entry) => !isAddressOrCidr(entry));
+  if (invalid.length > 0) {
+    problems.push(`TRUST_PROXY must be ${TRUST_PROXY_ACCEPTS} (not an address or CIDR: ${invalid.map((entry) => `"${entry}"`).join(', ')})`);
+    return false;
+  }
+  return entries;
+}
 
 function parseUrl(name: string, value: string, protocols: string[], problems: string[]): URL | undefined {
   let url: URL;
@@ -102,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   }
 
+  // Unset: X-Forwarded-* headers are ignored and the client is the socket's peer.
+  const trustProxy = env.TRUST_PROXY ? parseTrustProxy(env.TRUST_PROXY, problems) : false;
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, publicUrl, dataDir, databaseUrl, smtpUrl, devMailbox, nodeEnv: env.NODE_ENV || undefined, redisUrl, logLevel };
+  return { port, publicUrl, dataDir, databaseUrl, smtpUrl, devMailbox, nodeEnv: env.NODE_ENV || undefined, redisUrl, logLevel, trustProxy };
 }

@@ -137,6 +137,20 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
       return rows.map((r) => ({ id: r.id, payload: JSON.parse(r.payload) }));
     },
 
+    /**
+     * Records that `id` has been seen, in one conditional insert: of N parallel calls with the same
+     * model and id exactly one gets true. For single-use markers (a DPoP proof's jti) that only
+     * need to outlive `expiresAt`; housekeeping deletes them after.
+     */
+    async insertOnce(orgId: string, model: string, id: string, expiresAt: Date): Promise<boolean> {
+      const result = await db
+        .insertInto('oidc_payloads')
+        .values({ org_id: orgId, model, id, payload: '{}', grant_id: null, user_code: null, uid: null, account_id: null, client_id: null, expires_at: expiresAt, consumed_at: null })
+        .onConflict((oc) => oc.columns(['model', 'id']).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+
     async deleteExpired(now: Date): Promise<number> {
       const result = await db.deleteFrom('oidc_payloads').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);

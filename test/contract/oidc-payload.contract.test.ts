@@ -46,6 +46,18 @@ describe('oidc payload repository', () => {
     expect(await ctx.repos.oidcPayloads.findByUserCode(org.id, 'DeviceCode', 'ZZZZ-ZZZZ', T0)).toBeUndefined();
   });
 
+  it('inserts a single-use marker once: of parallel inserts of one id exactly one wins', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const id = newId();
+    const results = await Promise.all(Array.from({ length: 10 }, () => ctx.repos.oidcPayloads.insertOnce(org.id, 'DPoPProof', id, at(MINUTE))));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await ctx.repos.oidcPayloads.insertOnce(org.id, 'DPoPProof', id, at(MINUTE))).toBe(false);
+    expect(await ctx.repos.oidcPayloads.insertOnce(org.id, 'DPoPProof', newId(), at(MINUTE))).toBe(true);
+    // gone with the other expired rows
+    expect(await ctx.repos.oidcPayloads.deleteExpired(at(MINUTE))).toBeGreaterThanOrEqual(2);
+    expect(await ctx.repos.oidcPayloads.insertOnce(org.id, 'DPoPProof', id, at(2 * MINUTE))).toBe(true);
+  });
+
   it('treats a payload as gone from its expiry instant on, and a null expiry as never expiring', async () => {
     const org = await insertOrganization(ctx.repos);
     const expiring = newId();
