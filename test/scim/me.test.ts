@@ -265,6 +265,9 @@ describe('SCIM /Me', () => {
       const throttled = await change(PASSWORD);
       expect(throttled.statusCode).toBe(429);
       expect(throttled.json()).toMatchObject({ status: '429', detail: expect.stringMatching(/try again/) });
+      // The refusal is in the audit trail, with the caller (issue 10 item 11).
+      const refusals = (await server.system.repos.audit.listForOrganization(admin.organization.id, 500)).filter((e) => e.action === 'api.refused');
+      expect(refusals).toContainEqual(expect.objectContaining({ actorType: 'user', after: { status: 429, method: 'PATCH', path: `/t/${HANDLE}/scim2/Me` } }));
       // The sign-in page shares the allowance.
       await expect(signIn('guess@meorg.test', PASSWORD)).rejects.toThrow();
     });
