@@ -28,6 +28,17 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: '0.0.0.0' });
   app.log.info({ publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'sqlite', dataDir: config.databaseUrl ? undefined : config.dataDir }, 'Tessera is running');
 
+  // Redis carries the shared attempt counters: say when it goes and comes back, once each.
+  let redisLost = false;
+  system.redis?.on('close', () => {
+    if (!redisLost) app.log.warn('Redis connection lost: attempt limits are counted per instance until it returns');
+    redisLost = true;
+  });
+  system.redis?.on('ready', () => {
+    if (redisLost) app.log.info('Redis connection back: attempt limits are shared again');
+    redisLost = false;
+  });
+
   const stopHousekeeping = startHousekeeping(system, (error) => app.log.warn({ err: error }, 'housekeeping failed'));
   // The outbox dispatcher: every instance runs one; leases keep each mail to one sender.
   system.mail.start(app.log);

@@ -22,6 +22,8 @@ export interface System {
   clock: Clock;
   /** The outbox dispatcher: main.ts starts it; tests start it or call runOnce/drain. */
   mail: MailDispatcher;
+  /** The shared-counter connection when REDIS_URL is set (readiness reports it). */
+  redis?: Redis;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,11 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
   const clock = options.clock ?? systemClock;
   const repos = createRepos(db);
   // Counters shared through Redis when several instances run; in this process otherwise.
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  // No offline queue: while Redis is away a command fails at once, and the limiter answers
+  // from this instance's memory instead of holding the sign-in (security/attempt-limiter.ts).
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
+  // Connection errors repeat while it reconnects; main.ts logs the transitions.
+  redis?.on('error', () => {});
   const limiter = options.limiter ?? (redis ? createRedisAttemptLimiter(redis) : createMemoryAttemptLimiter());
   const services = createServices({ repos, clock, limiter, hasher: options.hasher ?? createPasswordHasher(), publicUrl: config.publicUrl });
   const mail = createMail(config, repos, clock, options.mail);
@@ -72,5 +78,5 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
     await redis?.quit();
     await db.destroy();
   };
-  return { config, db, repos, services, providers, clock, mail, close };
+  return { config, db, repos, services, providers, clock, mail, redis, close };
 }

@@ -15,6 +15,9 @@ export async function healthRoutes(app: FastifyInstance, { system }: { system: S
     });
     try {
       await Promise.race([system.repos.ping(), timedOut]);
+      // Without Redis this instance still serves, with attempt limits of its own: it stays in
+      // the load balancer, and says so.
+      if (system.redis && system.redis.status !== 'ready') return { status: 'degraded', redis: 'unavailable', limiter: 'local' };
       return { status: 'ok' };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed: database did not answer');

@@ -1,7 +1,7 @@
 // The attempt limiter's contract, for the memory and the Redis store alike: count first, then
 // decide, atomically; keys are independent; a reset forgets; a give-back returns one attempt.
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createMemoryAttemptLimiter, createRedisAttemptLimiter, type AttemptLimiter } from './attempt-limiter.ts';
 
@@ -56,12 +56,15 @@ describe('memory attempt limiter under a spray of distinct keys', () => {
 // CI sets REDIS_URL (and starts Redis); a bare `npm test` on a fresh machine has no Redis.
 const redisUrl = process.env.REDIS_URL;
 describe.runIf(redisUrl)('redis', () => {
+  // Connected before use: a limiter whose Redis is not ready counts in memory instead.
   const redis = new Redis(redisUrl ?? '', { lazyConnect: true });
+  beforeAll(() => redis.connect());
   afterAll(() => redis.quit());
   contract('redis', () => createRedisAttemptLimiter(redis, `test:${crypto.randomUUID()}:`));
 
   it('shares counts between two clients (two instances)', async () => {
-    const other = new Redis(redisUrl ?? '');
+    const other = new Redis(redisUrl ?? '', { lazyConnect: true });
+    await other.connect();
     const prefix = `test:${crypto.randomUUID()}:`;
     const first = createRedisAttemptLimiter(redis, prefix);
     const second = createRedisAttemptLimiter(other, prefix);

@@ -70,11 +70,23 @@ export function createMemoryAttemptLimiter(): AttemptLimiter {
   return limiterFrom(perRule((rule, keyPrefix) => new RateLimiterMemory({ points: rule.limit, duration: rule.windowSeconds, keyPrefix })));
 }
 
+/**
+ * Shared through Redis. While Redis is unreachable each instance counts in its own memory
+ * (rate-limiter-flexible's insurance limiter) rather than failing every sign-in: the limits
+ * still hold per instance, readiness says "degraded" and the log says why (docs/operations.md).
+ */
 export function createRedisAttemptLimiter(redis: Redis, prefix = 'tessera:attempts:'): AttemptLimiter {
   return limiterFrom(
     perRule(
       (rule, keyPrefix) =>
-        new RateLimiterRedis({ storeClient: redis, points: rule.limit, duration: rule.windowSeconds, keyPrefix: `${prefix}${keyPrefix}` }),
+        new RateLimiterRedis({
+          storeClient: redis,
+          points: rule.limit,
+          duration: rule.windowSeconds,
+          keyPrefix: `${prefix}${keyPrefix}`,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory({ points: rule.limit, duration: rule.windowSeconds, keyPrefix }),
+        }),
     ),
   );
 }

@@ -33,7 +33,10 @@ describe('sign-in limits', () => {
     first = await createTestSystem({ hasher, env: redisUrl ? { REDIS_URL: redisUrl } : {} });
     if (redisUrl) {
       // The second instance: the same database, its own Redis connection.
-      secondRedis = new Redis(redisUrl);
+      secondRedis = new Redis(redisUrl, { lazyConnect: true });
+      await secondRedis.connect();
+      // Both connections ready before the first guess: a limiter without Redis counts locally.
+      if (first.redis!.status !== 'ready') await new Promise((resolve) => first.redis!.once('ready', resolve));
       second = await openSystem({ ...first.config, redisUrl: undefined }, { db: first.db, migrate: false, hasher, limiter: createRedisAttemptLimiter(secondRedis) });
     } else {
       second = first;
