@@ -11,7 +11,7 @@ import type { ClaimedMail } from '../repos/outbox-repo.ts';
 import type { MailLog, MailTransport } from './transport.ts';
 
 export interface DispatcherOptions {
-  /** How long a claim holds a mail; longer than one SMTP send can take. */
+  /** How long a claim holds a mail, counted from the start of its send; longer than one SMTP send can take (transport.ts bounds it). */
   leaseMs?: number;
   batchSize?: number;
   /** Pause between rounds when there was nothing to send. */
@@ -50,6 +50,11 @@ export function backoffDelay(attempts: number, options: Pick<Required<Dispatcher
   return Math.min(options.maxBackoffMs, options.backoffMs * 2 ** Math.max(0, attempts - 1));
 }
 
+export function isPermanentSmtpError(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
 function reasonOf(error: unknown): string {
   const e = error as { responseCode?: number; code?: string; message?: string };
   const parts = [e.code, e.responseCode && String(e.responseCode), e.message ?? String(error)].filter(Boolean);
@@ -65,12 +70,19 @@ export function createMailDispatcher(deps: { repos: Repos; clock: Clock; transpo
   let loop: Promise<void> | undefined;
 
   async function deliver(mail: ClaimedMail): Promise<void> {
+    // A batch is sent a few at a time: the last of it starts long after the claim. Each send
+    // gets a full lease from its own start, and one whose lease ran out meanwhile (another
+    // dispatcher may be sending it) is left alone: a mail is never sent twice by this path.
+    const startedAt = clock.now();
+    if (!(await repos.outbox.renewLease(mail.id, mail.leaseToken, new Date(startedAt.getTime() + options.leaseMs), startedAt))) return;
     try {
       await transport.send({ id: mail.id, senderName: mail.senderName, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html });
     } catch (error) {
       const reason = reasonOf(error);
       const now = clock.now();
-      const final = mail.attempts >= options.maxAttempts;
+      // A 5xx reply is the server's final word (no such mailbox, refused): retrying for an hour
+      // changes nothing. 4xx and connection errors are retried.
+      const final = mail.attempts >= options.maxAttempts || isPermanentSmtpError(error);
       await repos.transaction(async (tx) => {
         const recorded = final
           ? await tx.outbox.markFailed(mail.id, mail.leaseToken, reason, now)

@@ -177,6 +177,19 @@ export function createOutboxRepo(db: Kysely<Database>) {
     },
 
     /** Records delivery and erases the bodies (they held a one-time link); false if the lease was lost. */
+    /** Extends a claim this holder still has; false when the lease was lost (another sender has it). */
+    async renewLease(id: string, leaseToken: string, lockedUntil: Date, now: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ locked_until: lockedUntil, updated_at: now })
+        .where('id', '=', id)
+        .where('lease_token', '=', leaseToken)
+        .where('status', '=', 'pending')
+        .where('locked_until', '>', now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     async markSent(id: string, leaseToken: string, now: Date): Promise<boolean> {
       const result = await db
         .updateTable('outbox')

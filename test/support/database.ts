@@ -11,6 +11,8 @@ export interface TestDatabase {
   engine: 'sqlite' | 'postgresql';
   /** Connection settings a second process (the CLI, a spawned server) can use. */
   env: Record<string, string>;
+  /** A pool of its own onto the same schema, as another instance would have; none on SQLite (one connection). */
+  anotherPool(poolSize?: number): Db | undefined;
   drop(): Promise<void>;
 }
 
@@ -19,7 +21,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   if (!databaseUrl) {
     const db = createDatabase({ dataDir: ':memory:' });
     if (options.migrate !== false) await migrateToLatest(db);
-    return { db, engine: 'sqlite', env: {}, drop: () => db.destroy() };
+    return { db, engine: 'sqlite', env: {}, anotherPool: () => undefined, drop: () => db.destroy() };
   }
   const schema = `test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
@@ -34,6 +36,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     db,
     engine: 'postgresql',
     env: { DATABASE_URL: url.href },
+    anotherPool: (poolSize = 4) => createDatabase({ databaseUrl, schema, poolSize }),
     async drop() {
       await db.destroy();
       const cleanup = new pg.Client({ connectionString: databaseUrl });
