@@ -140,7 +140,8 @@ export function createGroupRepo(db: Kysely<Database>) {
           .insertInto('group_members')
           .values(chunk.map((userId) => ({ group_id: groupId, user_id: userId, org_id: orgId, added_at: now })))
           .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
-          .execute();
+          .execute()
+          .catch(translateConstraintError);
       }
     },
 
