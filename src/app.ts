@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import formbody from '@fastify/formbody';
 import type { System } from './system.ts';
 import type { TrustProxy } from './config.ts';
-import { isAppError } from './errors.ts';
+import { isAppError, retryAfterOf } from './errors.ts';
 import { isDatabaseUnavailable } from './db/availability.ts';
 import { sendDatabaseUnavailable } from './routes/database-unavailable.ts';
 import { loggerOptions } from './logging.ts';
@@ -22,6 +22,7 @@ import { signUpRoutes } from './routes/sign-up.ts';
 import { forgotPasswordRoutes } from './routes/forgot-password.ts';
 import { forcedChangeRoutes } from './routes/forced-change.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
+import { sendThrottled } from './routes/onboarding-common.ts';
 import cookie from '@fastify/cookie';
 import { enforceSameOriginPosts } from './routes/same-origin-posts.ts';
 import { webAppRoutes } from './routes/web-apps.ts';
@@ -72,6 +73,8 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
 
   app.setErrorHandler((error, request, reply) => {
     if (isAppError(error)) {
+      const retryAfter = retryAfterOf(error);
+      if (retryAfter) reply.header('retry-after', String(retryAfter));
       return reply.code(error.status).send({ code: error.code, message: error.message, details: error.details, requestId: request.id });
     }
     const err = error as { validation?: unknown; statusCode?: number; message?: string };
@@ -104,6 +107,12 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
     // The hosted forms' visitor cookie (web/visitor-form-token.ts) is set with these defaults.
     await pages.register(cookie, { parseOptions: { path: '/', httpOnly: true, sameSite: 'lax', secure: system.config.publicUrl.startsWith('https:') } });
     enforceSameOriginPosts(pages, system.config.publicUrl);
+    // A page says "busy, try again" as a page (the JSON answer is for the APIs).
+    pages.setErrorHandler((error, _request, reply) => {
+      const retryAfter = retryAfterOf(error);
+      if (retryAfter) return sendThrottled(reply, retryAfter);
+      throw error;
+    });
     await pages.register(signInRoutes, { system });
     await pages.register(setPasswordRoutes, { system });
     await pages.register(setupRoutes, { system });

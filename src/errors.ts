@@ -72,3 +72,9 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/** The Retry-After an error asks for (a throttle or a busy server), when it names one. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const seconds = isAppError(error) ? error.details?.retryAfterSeconds : undefined;
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : undefined;
+}

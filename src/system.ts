@@ -6,6 +6,7 @@ import { createDatabase, type Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createRepos, type Repos } from './repos/index.ts';
 import { createServices, type Services } from './services/index.ts';
+import { boundHashing } from './security/bounded-hasher.ts';
 import { createPasswordHasher, type PasswordHasher } from './security/password-hasher.ts';
 import { createProviderRegistry, type ProviderRegistry } from './oidc/provider-registry.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -63,7 +64,7 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
   // Connection errors repeat while it reconnects; main.ts logs the transitions.
   redis?.on('error', () => {});
   const limiter = options.limiter ?? (redis ? createRedisAttemptLimiter(redis) : createMemoryAttemptLimiter());
-  const services = createServices({ repos, clock, limiter, hasher: options.hasher ?? createPasswordHasher(), publicUrl: config.publicUrl });
+  const services = createServices({ repos, clock, limiter, hasher: boundHashing(options.hasher ?? createPasswordHasher()), publicUrl: config.publicUrl });
   const mail = createMail(config, repos, clock, options.mail);
   const providers = createProviderRegistry({
     repos,

@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { System } from '../../system.ts';
-import { isAppError } from '../../errors.ts';
+import { isAppError, retryAfterOf } from '../../errors.ts';
 import { isDatabaseUnavailable } from '../../db/availability.ts';
 import { sendDatabaseUnavailable } from '../database-unavailable.ts';
 import { ScimError } from '../../scim/errors.ts';
@@ -47,6 +47,8 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isAppError(error) && error.status < 500) {
+      const retryAfter = retryAfterOf(error);
+      if (retryAfter) reply.header('retry-after', String(retryAfter));
       return reply.code(error.status).send({ code: error.code, message: error.message, details: error.details, requestId: request.id });
     }
     if (error instanceof ScimError) {

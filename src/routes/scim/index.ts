@@ -4,7 +4,7 @@
 
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { System } from '../../system.ts';
-import { isAppError } from '../../errors.ts';
+import { isAppError, retryAfterOf } from '../../errors.ts';
 import { auditRefusedCalls } from '../refused-call-audit.ts';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/availability.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE } from '../database-unavailable.ts';
@@ -76,6 +76,8 @@ export async function scimRoutes(app: FastifyInstance, { system }: { system: Sys
     else if (isAppError(error)) scimError = error.status >= 500 ? undefined : scimErrorFromAppError(error);
     else scimError = fromFastifyError(error);
     if (error instanceof AuthenticationError) reply.header('www-authenticate', error.challenge);
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter) reply.header('retry-after', String(retryAfter));
     if (!scimError && isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
