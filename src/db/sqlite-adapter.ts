@@ -25,6 +25,8 @@ function adaptStatement(statement: StatementSync): SqliteStatement {
   };
 }
 
+const NO_OP: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() };
+
 /** Opens (or creates) a SQLite database file, or `:memory:`, ready for Kysely. */
 export function openSqlite(location: string): SqliteDatabase {
   const database = new DatabaseSync(location);
@@ -35,6 +37,8 @@ export function openSqlite(location: string): SqliteDatabase {
   database.exec('PRAGMA foreign_keys = ON');
   return {
     close: () => database.close(),
-    prepare: (sql) => adaptStatement(database.prepare(sql)),
+    // Some errors (SQLITE_FULL among them) end the transaction inside SQLite; Kysely's ROLLBACK
+    // would then fail with "no transaction is active" and hide the error that mattered.
+    prepare: (sql) => (/^\s*rollback\s*$/i.test(sql) && !database.isTransaction ? NO_OP : adaptStatement(database.prepare(sql))),
   };
 }

@@ -7,7 +7,7 @@ import type { System } from '../../system.ts';
 import { isAppError, retryAfterOf } from '../../errors.ts';
 import { auditRefusedCalls } from '../refused-call-audit.ts';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../../db/availability.ts';
-import { DATABASE_UNAVAILABLE_MESSAGE } from '../database-unavailable.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, logDatabaseOutage } from '../database-unavailable.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { scimErrorFromAppError } from '../../scim/app-error.ts';
 import { AuthenticationError, authenticate } from './bearer-auth.ts';
@@ -79,7 +79,7 @@ export async function scimRoutes(app: FastifyInstance, { system }: { system: Sys
     const retryAfter = retryAfterOf(error);
     if (retryAfter) reply.header('retry-after', String(retryAfter));
     if (!scimError && isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
+      logDatabaseOutage(request, error);
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       scimError = new ScimError(503, DATABASE_UNAVAILABLE_MESSAGE);
     }
