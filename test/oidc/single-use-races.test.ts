@@ -9,6 +9,7 @@ import * as client from 'openid-client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { openSystem } from '../../src/system.ts';
+import type { Db } from '../../src/db/database.ts';
 import { createPasswordHasher } from '../../src/security/password-hasher.ts';
 import { startTestServer, createOrganization, freePort, OWNER_PASSWORD, TEST_ARGON2, type RunningServer } from '../support/system.ts';
 import { TestBrowser } from '../support/browser.ts';
@@ -19,6 +20,7 @@ const PARALLEL = 20;
 describe('single use under parallel requests, two instances on one database', () => {
   let first: RunningServer;
   let second: FastifyInstance;
+  let secondDb: Db | undefined;
   let instances: string[];
   let clientId: string;
   let clientSecret: string;
@@ -26,7 +28,9 @@ describe('single use under parallel requests, two instances on one database', ()
 
   beforeAll(async () => {
     first = await startTestServer();
-    const system = await openSystem(first.system.config, { db: first.system.db, migrate: false, hasher: createPasswordHasher(TEST_ARGON2) });
+    // On PostgreSQL the second instance has a connection pool of its own, as another process would.
+    secondDb = first.system.database.anotherPool();
+    const system = await openSystem(first.system.config, { db: secondDb ?? first.system.db, migrate: false, hasher: createPasswordHasher(TEST_ARGON2) });
     second = await buildApp(system, { logger: false });
     const port = await freePort();
     await second.listen({ port, host: '127.0.0.1' });
@@ -39,6 +43,7 @@ describe('single use under parallel requests, two instances on one database', ()
   });
   afterAll(async () => {
     await second.close();
+    await secondDb?.destroy();
     await first.stop();
   });
 
