@@ -76,7 +76,9 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
   const close = async () => {
     await mail.stop();
     await mail.transport.close();
-    await redis?.quit();
+    // QUIT needs a connection; without one (Redis down, or never reached) just stop reconnecting.
+    if (redis?.status === 'ready') await redis.quit();
+    else redis?.disconnect();
     await db.destroy();
   };
   return { config, db, repos, services, providers, clock, mail, redis, close };

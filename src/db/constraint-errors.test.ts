@@ -42,10 +42,16 @@ describe('constraint error translation', () => {
       expect(translated({ code: '23505', constraint: 'users_org_user_name_key' })).toMatchObject({ code: 'user.email_in_use' });
     });
 
+    it('maps a foreign-key violation of a membership to the 400 of a missing group or member, any other to 404', () => {
+      expect(translated({ code: '23503', constraint: 'group_members_group_id_fkey' })).toMatchObject({ code: 'request.invalid', status: 400 });
+      expect(translated({ code: '23503', constraint: 'group_members_user_id_fkey' })).toMatchObject({ code: 'request.invalid', status: 400 });
+      expect(translated({ code: '23503', constraint: 'users_org_id_fkey' })).toMatchObject({ code: 'request.not_found', status: 404 });
+    });
+
     it('rethrows other errors unchanged', () => {
-      const foreignKey = Object.assign(new Error('fk'), { code: '23503', constraint: 'users_org_id_fkey' });
       const noConstraint = Object.assign(new Error('odd'), { code: '23505' });
-      for (const original of [foreignKey, noConstraint]) expect(translated(original)).toBe(original);
+      const check = Object.assign(new Error('check'), { code: '23514', constraint: 'users_user_type_check' });
+      for (const original of [noConstraint, check]) expect(translated(original)).toBe(original);
     });
   });
 
@@ -76,12 +82,15 @@ describe('constraint error translation', () => {
       expect(translated(sqliteError(2067, 'something unexpected'))).toMatchObject({ code: 'conflict.unique' });
     });
 
+    it('maps a foreign-key violation (which names no constraint) to 404', () => {
+      expect(translated(sqliteError(787, 'FOREIGN KEY constraint failed'))).toMatchObject({ code: 'request.not_found', status: 404 });
+    });
+
     it('rethrows other errors unchanged', () => {
-      const foreignKey = sqliteError(787, 'FOREIGN KEY constraint failed');
       const check = sqliteError(275, 'CHECK constraint failed: users_user_type_check');
       const notNull = sqliteError(1299, 'NOT NULL constraint failed: users.user_name');
       const noMessage = { errcode: 2067 };
-      for (const original of [foreignKey, check, notNull, noMessage]) expect(translated(original)).toBe(original);
+      for (const original of [check, notNull, noMessage]) expect(translated(original)).toBe(original);
     });
   });
 

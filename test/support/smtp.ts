@@ -27,8 +27,10 @@ export interface TestSmtpServer {
   /** Stops listening (connections are refused) until `start()`. */
   stop(): Promise<void>;
   start(): Promise<void>;
-  /** While set, every RCPT TO is refused with this reply (a permanent 550 by default). */
+  /** While set, every RCPT TO is refused with this reply, with code `refuseCode`. */
   refuseRecipients: string | undefined;
+  /** 550 (permanent, the default) or a 4xx (try again later). */
+  refuseCode: number;
   /** Milliseconds each message takes to be accepted (a slow server). */
   delayMs: number;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     port,
     received: [],
     refuseRecipients: undefined,
+    refuseCode: 550,
     delayMs: 0,
     mailsTo: (to) => state.received.filter((m) => m.to === to),
     async start() {
@@ -53,7 +56,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
         onRcptTo(_address, _session, callback) {
           if (state.refuseRecipients) {
             const error = new Error(state.refuseRecipients) as Error & { responseCode: number };
-            error.responseCode = 550;
+            error.responseCode = state.refuseCode;
             return callback(error);
           }
           callback();

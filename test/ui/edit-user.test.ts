@@ -179,16 +179,19 @@ describe.runIf(chromiumAvailable())('Console: Edit user', () => {
     await page.getByText('Sent', { exact: true }).waitFor();
     await page.getByText(/To invited@example\.com · Sent /).waitFor();
 
-    // The mail server refuses the resent mail: the page shows the attempt's reason.
+    // The mail server defers the resent mail (4xx): the page shows the attempt's reason.
     bed.smtp.refuseRecipients = 'Mailbox unavailable';
+    bed.smtp.refuseCode = 451;
     await page.getByRole('button', { name: 'Resend invitation email' }).click();
     await page.getByText('A new invitation is on its way to invited@example.com').waitFor();
     await bed.server.system.mail.drain();
     await page.getByText(/Last attempt failed: .*Mailbox unavailable/).waitFor({ timeout: 10_000 });
 
-    // Retries exhausted (8 attempts with backoff; set here rather than waited for): failed, with the reason.
+    // The next attempt is refused for good (5xx, final at once): failed, with the reason.
+    bed.smtp.refuseCode = 550;
     const [waiting] = (await bed.server.system.repos.outbox.list(orgId(), { userId, status: 'pending', limit: 5 }));
-    await bed.server.system.database.db.updateTable('outbox').set({ status: 'failed', next_attempt_at: new Date() }).where('id', '=', waiting.id).execute();
+    await bed.server.system.database.db.updateTable('outbox').set({ next_attempt_at: new Date() }).where('id', '=', waiting.id).execute();
+    await bed.server.system.mail.drain();
     await page.reload();
     await page.getByText('The invitation mail could not be delivered').waitFor();
     await page.getByRole('alert').filter({ hasText: 'Mailbox unavailable' }).waitFor();
