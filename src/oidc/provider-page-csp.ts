@@ -9,6 +9,7 @@
 //   that changes the script keeps working; the hash here makes the directive exist and match.
 
 import crypto from 'node:crypto';
+import { BASE_PAGE_CSP } from '../web/layout.ts';
 
 /** The auto-submit script of oidc-provider's lib/response_modes/form_post.js, byte for byte. */
 const FORM_POST_SCRIPT = `
@@ -17,4 +18,4 @@ const FORM_POST_SCRIPT = `
 
 const formPostHash = crypto.createHash('sha256').update(FORM_POST_SCRIPT).digest('base64');
 
-export const PROVIDER_PAGE_CSP = `default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; script-src 'sha256-${formPostHash}'`;
+export const PROVIDER_PAGE_CSP = `${BASE_PAGE_CSP}; script-src 'sha256-${formPostHash}'`;

@@ -66,8 +66,10 @@ export function createLinkRepo(db: Kysely<Database>) {
     },
 
     /** Expires every unused link of a purpose (for a user, or org-less ones such as first-run). */
-    async revokeUnused(purpose: LinkPurpose, userId: string | null, now: Date): Promise<void> {
-      let query = db.updateTable('one_time_links').set({ consumed_at: now }).where('purpose', '=', purpose).where('consumed_at', 'is', null);
+    /** Voids the unused links of one purpose, or of several at once, of a user (or of nobody: `null`). */
+    async revokeUnused(purpose: LinkPurpose | readonly LinkPurpose[], userId: string | null, now: Date): Promise<void> {
+      const purposes = typeof purpose === 'string' ? [purpose] : [...purpose];
+      let query = db.updateTable('one_time_links').set({ consumed_at: now }).where('purpose', 'in', purposes).where('consumed_at', 'is', null);
       query = userId === null ? query.where('user_id', 'is', null) : query.where('user_id', '=', userId);
       await query.execute();
     },

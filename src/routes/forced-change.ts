@@ -11,7 +11,7 @@ import { isAppError } from '../errors.ts';
 import { signInPagePath } from '../oidc/routes.ts';
 import { formToken } from '../web/form-token.ts';
 import { sendPage } from '../web/reply.ts';
-import { formTargetOf } from '../web/layout.ts';
+import { formTargetsOf } from '../web/layout.ts';
 import { messagePage } from '../web/pages/message-page.ts';
 import { signInPage } from '../web/pages/sign-in-page.ts';
 import { changeTemporaryPasswordPage } from '../web/pages/onboarding-pages.ts';
@@ -92,7 +92,7 @@ export async function forcedChangeRoutes(app: FastifyInstance, { system }: { sys
           links: await signInLinks(system, organization),
         }),
         // The sign-in form on this page ends at the application, like the sign-in page's.
-        { formTargets: [formTargetOf(redirectUri)].filter((t): t is string => t !== undefined) },
+        { formTargets: formTargetsOf(redirectUri) },
       );
     } catch (error) {
       if (!isAppError(error)) throw error;

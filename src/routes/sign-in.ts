@@ -9,7 +9,7 @@ import { ACCESS_DENIED_REASON } from '../oidc/access-policy.ts';
 import { withRequestCache } from '../oidc/request-cache.ts';
 import { formToken, isValidFormToken } from '../web/form-token.ts';
 import { sendPage } from '../web/reply.ts';
-import { formTargetOf } from '../web/layout.ts';
+import { formTargetsOf } from '../web/layout.ts';
 import { signInPage } from '../web/pages/sign-in-page.ts';
 import { messagePage } from '../web/pages/message-page.ts';
 import { formField } from './form-fields.ts';
@@ -88,7 +88,7 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
         links,
         ...extra,
       }),
-      { formTargets: [formTargetOf(interaction.params.redirect_uri)].filter((t): t is string => t !== undefined) },
+      { formTargets: formTargetsOf(interaction.params.redirect_uri) },
     );
   }
 

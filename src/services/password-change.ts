@@ -18,7 +18,7 @@ export async function endWhatTheOldPasswordOpened(
   now: Date,
   options: { keepSessionUid?: string } = {},
 ): Promise<void> {
-  for (const purpose of PASSWORD_DEPENDENT_LINKS) await tx.links.revokeUnused(purpose, userId, now);
+  await tx.links.revokeUnused(PASSWORD_DEPENDENT_LINKS, userId, now);
   if (options.keepSessionUid) await tx.oidcPayloads.revokeByAccountIdExceptSession(orgId, userId, options.keepSessionUid);
   else await tx.oidcPayloads.revokeByAccountId(orgId, userId);
 }

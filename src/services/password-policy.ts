@@ -28,7 +28,7 @@ export function passwordProblem(password: string, context: PasswordContext): str
   const length = [...password].length;
   const minLength = context.minLength ?? MIN_PASSWORD_LENGTH;
   if (length < minLength) return `Password must be at least ${minLength} characters long`;
-  if (length > MAX_PASSWORD_LENGTH) return OVERLONG_PASSWORD_MESSAGE;
+  if (isOverlongPassword(password)) return OVERLONG_PASSWORD_MESSAGE;
   const lowered = password.toLowerCase();
   const localPart = context.email.split('@')[0] ?? '';
   if (lowered === context.email.toLowerCase() || (localPart.length >= 4 && lowered.includes(localPart.toLowerCase()))) {

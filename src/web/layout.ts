@@ -3,26 +3,25 @@
 
 import { html, type SafeHtml } from './html.ts';
 
+/** What every page this server renders may load: its stylesheet and images, nothing else. */
+export const BASE_PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
+
 // form-action: hosted forms post to this server only. A sign-in form's answer redirects on to
 // the application, and Chromium checks every hop of that redirect against form-action: the
 // sign-in page adds its application's redirect target (hostedPageCsp's formTargets).
-export const HOSTED_PAGE_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+export const HOSTED_PAGE_CSP = `${BASE_PAGE_CSP}; form-action 'self'`;
 
 /** HOSTED_PAGE_CSP allowing a form's redirect chain to end at `formTargets` (origins or schemes). */
 export function hostedPageCsp(formTargets: readonly string[] = []): string {
   return formTargets.length === 0 ? HOSTED_PAGE_CSP : `${HOSTED_PAGE_CSP} ${formTargets.join(' ')}`;
 }
 
-/** The form-action source a redirect URI needs: its origin, or its scheme for an app's own scheme. */
-export function formTargetOf(redirectUri: unknown): string | undefined {
-  if (typeof redirectUri !== 'string') return undefined;
-  try {
-    const url = new URL(redirectUri);
-    return url.origin !== 'null' ? url.origin : url.protocol;
-  } catch {
-    return undefined;
-  }
+/** The form-action sources a redirect URI needs: its origin, or its scheme for an app's own scheme; none when it is no URL. */
+export function formTargetsOf(redirectUri: unknown): string[] {
+  if (typeof redirectUri !== 'string') return [];
+  const url = URL.parse(redirectUri);
+  if (!url) return [];
+  return [url.origin !== 'null' ? url.origin : url.protocol];
 }
 
 export const STYLESHEET_PATH = '/assets/hosted.css';

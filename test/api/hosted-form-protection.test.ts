@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, startTestServer, type RunningServer } from '../support/system.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { crossSiteReason } from '../../src/routes/same-origin-posts.ts';
+import { hiddenField } from '../onboarding/support.ts';
 
-const hidden = (body: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(body)?.[1] ?? '';
 
 describe('hosted form protection', () => {
   let server: RunningServer;
@@ -24,7 +24,7 @@ describe('hosted form protection', () => {
   it('binds the forgot-password token to the browser it was given to', async () => {
     const victim = new TestBrowser(server.baseUrl);
     const page = await victim.navigate(url('/t/acme/password/forgot'));
-    const csrf = hidden(page.body, 'csrf');
+    const csrf = hiddenField(page.body, 'csrf');
     expect(csrf).not.toBe('');
     // The same token in another browser (another visitor cookie, or none) is refused.
     const attacker = new TestBrowser(server.baseUrl);
@@ -39,7 +39,7 @@ describe('hosted form protection', () => {
   it('gives each browser its own token and sets the visitor cookie HttpOnly and SameSite=Lax', async () => {
     const first = await fetch(url('/t/acme/password/forgot'));
     const second = await fetch(url('/t/acme/password/forgot'));
-    expect(hidden(await first.text(), 'csrf')).not.toBe(hidden(await second.text(), 'csrf'));
+    expect(hiddenField(await first.text(), 'csrf')).not.toBe(hiddenField(await second.text(), 'csrf'));
     expect(first.headers.get('set-cookie')).toMatch(/^tessera_visitor=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
   });
 
