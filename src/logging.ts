@@ -4,6 +4,7 @@
 
 import type { FastifyServerOptions } from 'fastify';
 import type { LogLevel } from './config.ts';
+import type { LogDestination } from './log-destination.ts';
 
 /** `/t/acme/password/set?token=abc` becomes `/t/acme/password/set?token=[redacted]`. */
 export function redactUrl(url: string | undefined): string | undefined {
@@ -18,9 +19,11 @@ export function redactUrl(url: string | undefined): string | undefined {
   return `${url.slice(0, q)}?${names.join('&')}`;
 }
 
-export function loggerOptions(level: LogLevel): FastifyServerOptions['logger'] {
+/** `destination`: where lines go; pino's own synchronous stdout when omitted (tests, benchmarks). */
+export function loggerOptions(level: LogLevel, destination?: LogDestination): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(destination ? { stream: destination } : {}),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password', 'token', '*.token'],
       censor: '[redacted]',

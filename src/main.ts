@@ -7,6 +7,15 @@ import { isDatabaseUnavailable } from './db/availability.ts';
 import { buildApp } from './app.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { mailStartupProblem } from './mail/delivery.ts';
+import { loggerOptions } from './logging.ts';
+import { createLogDestination } from './log-destination.ts';
+
+// Past this, a shutdown that waits on a request that never ends, or on a log reader that never
+// reads, gives up and exits anyway: orchestrators send SIGKILL not long after SIGTERM (30 s in
+// Kubernetes), and an exit of our own leaves the database connections closed where they could be.
+const SHUTDOWN_DEADLINE_MS = 10_000;
+// How long the last lines get to reach a slow log reader before the process exits without them.
+const FINAL_LOG_FLUSH_MS = 2_000;
 
 async function main(): Promise<void> {
   let config;
@@ -24,7 +33,9 @@ async function main(): Promise<void> {
   }
 
   const system = await openSystemWhenDatabaseAnswers(config);
-  const app = await buildApp(system);
+  const logDestination = createLogDestination();
+  const app = await buildApp(system, { logger: loggerOptions(config.logLevel, logDestination) });
+  logDestination.onLinesDropped((count) => app.log.warn({ droppedLines: count }, 'log lines were dropped while the reader of the log stopped reading'));
   await app.listen({ port: config.port, host: '0.0.0.0' });
   app.log.info({ publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'sqlite', dataDir: config.databaseUrl ? undefined : config.dataDir }, 'Tessera is running');
 
@@ -61,10 +72,15 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      app.log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     try {
       stopHousekeeping();
       await app.close();
       await system.close();
+      await logDestination.flush(FINAL_LOG_FLUSH_MS);
       process.exit(0);
     } catch (error) {
       app.log.error({ err: error }, 'shutdown failed');

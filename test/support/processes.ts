@@ -28,6 +28,10 @@ export interface ServerProcess {
   child: ChildProcess;
   output(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Stops reading the server's stdout, as a stuck log shipper would: the pipe fills up. */
+  stopReadingOutput(): void;
+  /** Reads stdout again (what arrives from now on goes to output()). */
+  resumeReadingOutput(): void;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -35,7 +39,8 @@ export interface ServerProcess {
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env } });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
+  const collect = (chunk: Buffer) => (output += chunk);
+  child.stdout!.on('data', collect);
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
@@ -50,6 +55,14 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`timed out waiting for ${pattern}:\n${output}`);
+    },
+    stopReadingOutput() {
+      child.stdout!.off('data', collect);
+      child.stdout!.pause();
+    },
+    resumeReadingOutput() {
+      child.stdout!.on('data', collect);
+      child.stdout!.resume();
     },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
