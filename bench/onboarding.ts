@@ -21,7 +21,7 @@ import { buildApp } from '../src/app.ts';
 import { createRepos } from '../src/repos/index.ts';
 import { createDatabase } from '../src/db/database.ts';
 import { createMailDispatcher } from '../src/mail/dispatcher.ts';
-import { createSmtpTransport } from '../src/mail/transport.ts';
+import { createSmtpTransport } from '../src/mail/smtp-transport.ts';
 import { SYSTEM_CONTEXT } from '../src/services/request-context.ts';
 import { createBenchDatabase, fixed, freePort, machineInfo, median, positiveInteger, printMachine, withCleanup } from './support.ts';
 

@@ -48,6 +48,8 @@ export interface OutboxTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   sent_at: NullableTimestamp;
+  /** Set just before the SMTP server could accept the mail; a claimed row with it is not sent again. */
+  handed_over_at: NullableTimestamp;
 }
 
 export interface MailTemplatesTable {

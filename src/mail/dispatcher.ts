@@ -55,6 +55,13 @@ export function isPermanentSmtpError(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
+function hasSmtpReply(error: unknown): boolean {
+  return typeof (error as { responseCode?: unknown }).responseCode === 'number';
+}
+
+/** The hand-over could not be recorded: this sender's lease is gone, another may be sending. */
+class LeaseLostError extends Error {}
+
 function reasonOf(error: unknown): string {
   const e = error as { responseCode?: number; code?: string; message?: string };
   const parts = [e.code, e.responseCode && String(e.responseCode), e.message ?? String(error)].filter(Boolean);
@@ -69,15 +76,55 @@ export function createMailDispatcher(deps: { repos: Repos; clock: Clock; transpo
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
 
+  async function recordSent(mail: ClaimedMail, unconfirmed?: string): Promise<void> {
+    const now = clock.now();
+    await repos.transaction(async (tx) => {
+      if (await tx.outbox.markSent(mail.id, mail.leaseToken, now, unconfirmed ?? null)) {
+        await tx.audit.record({
+          orgId: mail.orgId,
+          occurredAt: now,
+          actorType: 'system',
+          action: 'mail.sent',
+          targetType: 'mail',
+          targetId: mail.id,
+          after: { purpose: mail.purpose, userId: mail.userId, attempts: mail.attempts, ...(unconfirmed ? { unconfirmed: true } : {}) },
+        });
+      }
+    });
+    if (unconfirmed) log?.warn({ mailId: mail.id, purpose: mail.purpose, reason: unconfirmed }, 'mail recorded as sent without the server\'s confirmation');
+  }
+
   async function deliver(mail: ClaimedMail): Promise<void> {
     // A batch is sent a few at a time: the last of it starts long after the claim. Each send
     // gets a full lease from its own start, and one whose lease ran out meanwhile (another
     // dispatcher may be sending it) is left alone: a mail is never sent twice by this path.
     const startedAt = clock.now();
     if (!(await repos.outbox.renewLease(mail.id, mail.leaseToken, new Date(startedAt.getTime() + options.leaseMs), startedAt))) return;
+    // An earlier sender handed this mail over and went (killed, crashed) before hearing the
+    // answer: the server most likely has it. Sending again would be the duplicate the receiver
+    // sees; not sending loses a mail only if the server failed in the same instant. At most once.
+    if (mail.handedOverAt) {
+      await recordSent(mail, `handed over at ${mail.handedOverAt.toISOString()}; the sender stopped before the server confirmed`);
+      return;
+    }
+    let handedOver = false;
     try {
-      await transport.send({ id: mail.id, senderName: mail.senderName, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html });
+      await transport.send({ id: mail.id, senderName: mail.senderName, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html }, async () => {
+        if (!(await repos.outbox.markHandedOver(mail.id, mail.leaseToken, clock.now()))) throw new LeaseLostError();
+        handedOver = true;
+      });
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        log?.info({ mailId: mail.id }, 'mail left to another sender: its lease ran out before it was handed over');
+        return;
+      }
+      // After the hand-over, an error without an SMTP reply (the connection dropped or timed
+      // out while the server decided) leaves the server holding the mail, or not: the same
+      // choice as after a crash.
+      if (handedOver && !hasSmtpReply(error)) {
+        await recordSent(mail, `handed over; then ${reasonOf(error)}`);
+        return;
+      }
       const reason = reasonOf(error);
       const now = clock.now();
       // A 5xx reply is the server's final word (no such mailbox, refused): retrying for an hour
@@ -102,20 +149,7 @@ export function createMailDispatcher(deps: { repos: Repos; clock: Clock; transpo
       log?.warn({ mailId: mail.id, purpose: mail.purpose, attempts: mail.attempts, final, reason }, final ? 'mail failed' : 'mail deferred');
       return;
     }
-    const now = clock.now();
-    await repos.transaction(async (tx) => {
-      if (await tx.outbox.markSent(mail.id, mail.leaseToken, now)) {
-        await tx.audit.record({
-          orgId: mail.orgId,
-          occurredAt: now,
-          actorType: 'system',
-          action: 'mail.sent',
-          targetType: 'mail',
-          targetId: mail.id,
-          after: { purpose: mail.purpose, userId: mail.userId, attempts: mail.attempts },
-        });
-      }
-    });
+    await recordSent(mail);
   }
 
   async function runOnce(): Promise<number> {

@@ -8,7 +8,8 @@ import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { mailDelivery } from './delivery.ts';
 import { createMailDispatcher, type DispatcherOptions, type MailDispatcher } from './dispatcher.ts';
-import { createDevMailboxTransport, createSmtpTransport, type MailLog, type MailTransport } from './transport.ts';
+import { createDevMailboxTransport, type MailLog, type MailTransport } from './transport.ts';
+import { createSmtpTransport } from './smtp-transport.ts';
 
 export type { MailDispatcher, DispatcherOptions, MailLog, MailTransport };
 

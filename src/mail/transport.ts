@@ -1,7 +1,6 @@
-// Where the dispatcher hands mails: an SMTP server (SMTP_URL, through nodemailer), or, in
+// Where the dispatcher hands mails: an SMTP server (SMTP_URL, smtp-transport.ts), or, in
 // development, the database's mailbox readable at /dev/mailbox.
 
-import nodemailer from 'nodemailer';
 import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { newId } from '../lib/ids.ts';
@@ -20,7 +19,12 @@ export interface OutgoingMail {
 export interface MailTransport {
   /** `none`: no SMTP_URL and the development mailbox not chosen; nothing can be sent. */
   readonly kind: 'smtp' | 'development' | 'none';
-  send(mail: OutgoingMail): Promise<void>;
+  /**
+   * Resolves once the receiver accepted the mail. `handOver`, when given, runs at the last moment
+   * before the receiver can accept it (SMTP: before the end-of-data mark); if it throws, the mail
+   * is not handed over and `send` rejects with its error.
+   */
+  send(mail: OutgoingMail, handOver?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,38 +41,6 @@ export function senderAddress(publicUrl: string): string {
 
 export function messageId(id: string, publicUrl: string): string {
   return `<${id}@${new URL(publicUrl).hostname || 'tessera'}>`;
-}
-
-export function createSmtpTransport(smtpUrl: string, publicUrl: string): MailTransport {
-  const from = senderAddress(publicUrl);
-  const transporter = nodemailer.createTransport({
-    url: smtpUrl,
-    pool: true,
-    maxConnections: 4,
-    // Fail fast when the server is down: the outbox retries later.
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  } as never);
-  return {
-    kind: 'smtp',
-    async send(mail) {
-      await transporter.sendMail({
-        from: { name: headerText(mail.senderName), address: from },
-        to: mail.to,
-        subject: headerText(mail.subject),
-        text: mail.text,
-        html: mail.html,
-        messageId: messageId(mail.id, publicUrl),
-        // Nothing from a value may become a header; nodemailer encodes, this refuses outright.
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      });
-    },
-    async close() {
-      transporter.close();
-    },
-  };
 }
 
 const LINK = /https?:\/\/[^\s<>"']+/g;

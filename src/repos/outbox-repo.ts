@@ -41,6 +41,8 @@ export interface OutboxMailStatus {
 
 /** A claimed mail, with its bodies, for the lease holder to send. */
 export interface ClaimedMail extends OutboxMailStatus {
+  /** Set when an earlier sender handed the mail over and then went (crashed) before recording the answer. */
+  handedOverAt: Date | null;
   senderName: string;
   text: string;
   html: string;
@@ -112,6 +114,7 @@ export function createOutboxRepo(db: Kysely<Database>) {
           created_at: mail.createdAt,
           updated_at: mail.createdAt,
           sent_at: null,
+          handed_over_at: null,
         })
         .execute();
     },
@@ -169,6 +172,7 @@ export function createOutboxRepo(db: Kysely<Database>) {
       }
       return rows.map((row) => ({
         ...toStatus(row),
+        handedOverAt: toOptionalDate(row.handed_over_at),
         senderName: row.sender_name,
         text: row.text_body ?? '',
         html: row.html_body ?? '',
@@ -176,7 +180,6 @@ export function createOutboxRepo(db: Kysely<Database>) {
       }));
     },
 
-    /** Records delivery and erases the bodies (they held a one-time link); false if the lease was lost. */
     /** Extends a claim this holder still has; false when the lease was lost (another sender has it). */
     async renewLease(id: string, leaseToken: string, lockedUntil: Date, now: Date): Promise<boolean> {
       const result = await db
@@ -190,10 +193,27 @@ export function createOutboxRepo(db: Kysely<Database>) {
       return Number(result.numUpdatedRows) === 1;
     },
 
-    async markSent(id: string, leaseToken: string, now: Date): Promise<boolean> {
+    /**
+     * Records that the mail is being handed to the SMTP server, under a lease still held (and not
+     * run out: a sender past its lease must not hand over what another may be sending).
+     */
+    async markHandedOver(id: string, leaseToken: string, now: Date): Promise<boolean> {
       const result = await db
         .updateTable('outbox')
-        .set({ status: 'sent', sent_at: now, updated_at: now, locked_until: null, lease_token: null, text_body: null, html_body: null, last_error: null })
+        .set({ handed_over_at: now, updated_at: now })
+        .where('id', '=', id)
+        .where('lease_token', '=', leaseToken)
+        .where('status', '=', 'pending')
+        .where('locked_until', '>', now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Records delivery and erases the bodies (they held a one-time link); false if the lease was lost. */
+    async markSent(id: string, leaseToken: string, now: Date, note: string | null = null): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: now, updated_at: now, locked_until: null, lease_token: null, text_body: null, html_body: null, last_error: note })
         .where('id', '=', id)
         .where('lease_token', '=', leaseToken)
         .where('status', '=', 'pending')
@@ -204,7 +224,8 @@ export function createOutboxRepo(db: Kysely<Database>) {
     async scheduleRetry(id: string, leaseToken: string, error: string, nextAttemptAt: Date, now: Date): Promise<boolean> {
       const result = await db
         .updateTable('outbox')
-        .set({ next_attempt_at: nextAttemptAt, last_error: error, updated_at: now, locked_until: null, lease_token: null })
+        // The server refused (or never got) the mail: it was not handed over after all.
+        .set({ next_attempt_at: nextAttemptAt, last_error: error, updated_at: now, locked_until: null, lease_token: null, handed_over_at: null })
         .where('id', '=', id)
         .where('lease_token', '=', leaseToken)
         .where('status', '=', 'pending')

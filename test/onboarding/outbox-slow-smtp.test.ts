@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepos } from '../../src/repos/index.ts';
 import { createMailDispatcher, isPermanentSmtpError } from '../../src/mail/dispatcher.ts';
-import { createSmtpTransport } from '../../src/mail/transport.ts';
+import { createSmtpTransport } from '../../src/mail/smtp-transport.ts';
 import { systemClock } from '../../src/lib/clock.ts';
 import { newUser } from '../support/scim.ts';
 import { createOnboardingBed, WSO2_SCHEMA, type OnboardingBed } from './support.ts';

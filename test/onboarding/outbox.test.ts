@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepos } from '../../src/repos/index.ts';
 import { createMailDispatcher } from '../../src/mail/dispatcher.ts';
-import { createSmtpTransport } from '../../src/mail/transport.ts';
+import { createSmtpTransport } from '../../src/mail/smtp-transport.ts';
 import { newUser } from '../support/scim.ts';
 import { createOnboardingBed, TestClock, WSO2_SCHEMA, type OnboardingBed } from './support.ts';
 

@@ -31,7 +31,7 @@ export interface TestSmtpServer {
   refuseRecipients: string | undefined;
   /** 550 (permanent, the default) or a 4xx (try again later). */
   refuseCode: number;
-  /** Milliseconds each message takes to be accepted (a slow server). */
+  /** Milliseconds between a message's arrival (it is in `received` at once) and the server's 250. */
   delayMs: number;
   close(): Promise<void>;
 }
@@ -64,7 +64,6 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
         onData(stream, session, callback) {
           simpleParser(stream)
             .then(async (parsed) => {
-              if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
               state.received.push({
                 to: session.envelope.rcptTo.map((r) => r.address).join(','),
                 from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -75,6 +74,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
                 headerNames: parsed.headerLines.map((h) => h.key),
                 headers: parsed.headers,
               });
+              // Kept as soon as it has arrived, answered after the delay: a server that is slow to
+              // say 250 holds mails its sender has not heard back about.
+              if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
               callback();
             })
             .catch(callback);
