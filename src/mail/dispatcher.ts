@@ -2,7 +2,8 @@
 // records each outcome under the lease: sent, retried later with exponential backoff, or
 // failed for good with the reason. Any number of dispatchers (instances) may run on one
 // database: a claimed row is invisible to the others until its lease runs out, which is also
-// how a mail whose sender crashed after claiming it gets sent after all.
+// how a mail whose sender crashed after claiming it gets sent after all, unless that sender had
+// already handed it to the SMTP server (then it is recorded as sent, not sent twice).
 
 import crypto from 'node:crypto';
 import type { Repos } from '../repos/index.ts';
