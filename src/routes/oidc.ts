@@ -3,13 +3,38 @@
 
 import type { FastifyInstance, FastifyRequest, FastifyReply } from 'fastify';
 import type { System } from '../system.ts';
-import { organizationPath } from '../oidc/routes.ts';
+import { organizationPath, PROVIDER_ROUTES } from '../oidc/routes.ts';
 import { PROVIDER_PAGE_CSP } from '../oidc/provider-page-csp.ts';
 import { HOSTED_PAGE_HEADERS } from '../web/reply.ts';
 import { withRequestCache } from '../oidc/request-cache.ts';
 
 // Asgardeo publishes discovery under the issuer, which is the token endpoint's URL.
 const DISCOVERY_UNDER_ISSUER = '/oauth2/token/.well-known/openid-configuration';
+
+/**
+ * OpenID Connect Core 3.1.2.1 and RP-Initiated Logout 1.0 require POST (form-encoded) at the
+ * authorization and end-session endpoints. oidc-provider offers it only with a SameSite=None
+ * session cookie (enableHttpPostMethods), which browsers refuse on plain-HTTP localhost and
+ * which would send the session with every cross-site request; instead such a POST is handed
+ * to the provider as the GET it is equivalent to. A cross-site POST then carries no Lax session
+ * cookie, so it asks the user to sign in where a GET would not (docs/architecture.md).
+ */
+const POST_AS_GET = new Set([PROVIDER_ROUTES.authorization, PROVIDER_ROUTES.end_session]);
+const MAX_FORM_BYTES = 64 * 1024;
+
+/** The request's form body as a query string, or undefined when it is not a form. */
+async function formAsQuery(request: FastifyRequest): Promise<string | undefined> {
+  const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request.raw) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_FORM_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8')).toString();
+}
 
 interface OrgParams {
   org: string;
@@ -29,6 +54,12 @@ export async function oidcRoutes(app: FastifyInstance, { system }: { system: Sys
     const prefix = organizationPath(entry.organization.handle);
     const url = raw.url ?? '/';
     let inner = url.slice(prefix.length) || '/';
+    if (raw.method === 'POST' && POST_AS_GET.has(inner.split('?')[0])) {
+      const query = await formAsQuery(request);
+      if (query === undefined) return reply.code(400).send({ error: 'invalid_request', error_description: 'parameters must be sent form-encoded (application/x-www-form-urlencoded)' });
+      raw.method = 'GET';
+      inner = `${inner.split('?')[0]}?${query}`;
+    }
     if (inner.startsWith(DISCOVERY_UNDER_ISSUER)) inner = `/.well-known/openid-configuration${inner.slice(DISCOVERY_UNDER_ISSUER.length)}`;
     // The provider derives its mount path from originalUrl minus url, and builds every URL
     // from the forwarded protocol and host: PUBLIC_URL's, whatever Host this request had.
