@@ -89,6 +89,11 @@ export async function createOrganizationProvider(organization: Organization, dep
       url: async (_ctx, interaction) => signInPagePath(organization.handle, interaction.uid),
     },
     renderError: renderProviderError,
+    // CORS is decided before the provider sees a request (routes/browser-cors.ts): an allowed
+    // origin's headers are already set, which makes the provider skip its own. It asks this only
+    // for an origin that is not allowed; its pages' own origin (PUBLIC_URL: the Console, My
+    // Account) is no cross-origin caller and stays accepted.
+    clientBasedCORS: (_ctx, origin) => origin === new URL(publicUrl).origin,
     // Rotate every refresh token on use; the provider revokes the whole grant when a rotated
     // token is presented again (reuse detection).
     rotateRefreshToken: () => true,

@@ -7,6 +7,7 @@ import { organizationPath, PROVIDER_ROUTES } from '../oidc/routes.ts';
 import { PROVIDER_PAGE_CSP } from '../oidc/provider-page-csp.ts';
 import { HOSTED_PAGE_HEADERS } from '../web/reply.ts';
 import { withRequestCache } from '../oidc/request-cache.ts';
+import { CHECK_SESSION_PAGE, checkSessionCsp } from '../oidc/check-session.ts';
 
 // Asgardeo publishes discovery under the issuer, which is the token endpoint's URL.
 const DISCOVERY_UNDER_ISSUER = '/oauth2/token/.well-known/openid-configuration';
@@ -75,6 +76,18 @@ export async function oidcRoutes(app: FastifyInstance, { system }: { system: Sys
     await withRequestCache(() => entry.handle(raw, reply.raw));
   }
 
+  app.get<{ Params: OrgParams }>('/t/:org/oidc/checksession', async (request, reply) => {
+    const entry = await system.providers.get(request.params.org);
+    if (!entry) return reply.code(404).send({ error: 'invalid_request', error_description: 'unknown organization' });
+    const origins = await system.services.browserOrigins.originsOf(entry.organization.handle);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', checkSessionCsp(origins))
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('cache-control', 'no-store')
+      .send(CHECK_SESSION_PAGE);
+  });
   app.all('/t/:org/oauth2/*', handOver);
   app.all('/t/:org/oidc/*', handOver);
 }
