@@ -1,0 +1,127 @@
+// Issue 11 in a real Chromium, from an application on another origin that talks to the
+// organization the way @asgardeo/auth-spa does (fetch with credentials: 'include'): the token
+// exchange, userinfo and /scim2/Me are readable only because the answers allow the origin *with
+// credentials*; the checksession iframe answers its postMessage; an id_token_hint sign-out needs
+// no click; and an origin the organization does not know is refused by the browser.
+
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, OWNER_PASSWORD, startUiTestBed, submitSignIn, type UiTestBed } from './harness.ts';
+import { freePort } from '../support/ports.ts';
+import { pkcePair, registerApplication } from '../support/relying-party.ts';
+
+async function pageServer(): Promise<{ origin: string; server: http.Server }> {
+  const port = await freePort();
+  const server = http.createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>App</title><h1>App</h1>');
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${port}`, server };
+}
+
+describe.runIf(chromiumAvailable())('a browser application on another origin', () => {
+  let bed: UiTestBed;
+  let app: { origin: string; server: http.Server };
+  let stranger: { origin: string; server: http.Server };
+  let clientId: string;
+
+  beforeAll(async () => {
+    bed = await startUiTestBed('corsorg');
+    app = await pageServer();
+    stranger = await pageServer();
+    clientId = (await registerApplication(bed.server.system, bed.organization.id, { type: 'spa', redirectUris: [`${app.origin}/callback`] })).application.id;
+    await bed.server.system.services.applications.updateApplication(
+      bed.organization.id,
+      clientId,
+      { postLogoutRedirectUris: [`${app.origin}/signed-out`] },
+      (await import('../../src/services/request-context.ts')).SYSTEM_CONTEXT,
+    );
+  });
+  afterAll(async () => {
+    await bed?.close();
+    await new Promise((resolve) => app?.server.close(resolve));
+    await new Promise((resolve) => stranger?.server.close(resolve));
+  });
+
+  it('exchanges the code, reads userinfo and /scim2/Me with credentials, checks the session and signs out without a click', async () => {
+    const { page } = await bed.newPage();
+    const { verifier, challenge } = await pkcePair();
+    const authorize = new URL(`${bed.baseUrl}/t/corsorg/oauth2/authorize`);
+    authorize.search = new URLSearchParams({
+      client_id: clientId,
+      response_type: 'code',
+      redirect_uri: `${app.origin}/callback`,
+      scope: 'openid email internal_login',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    await page.goto(authorize.href);
+    await page.waitForURL(/\/login\//);
+    await submitSignIn(page, bed.ownerEmail, OWNER_PASSWORD);
+    await page.waitForURL((url) => url.href.startsWith(`${app.origin}/callback`));
+    const code = new URL(page.url()).searchParams.get('code')!;
+
+    const result = await page.evaluate(
+      async ({ base, clientId, code, verifier, redirectUri }) => {
+        const token = await fetch(`${base}/t/corsorg/oauth2/token`, {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri, client_id: clientId }),
+        }).then((r) => r.json());
+        const auth = { authorization: `Bearer ${token.access_token}` };
+        const userinfo = await fetch(`${base}/t/corsorg/oauth2/userinfo`, { credentials: 'include', headers: auth }).then((r) => r.json());
+        const me = await fetch(`${base}/t/corsorg/scim2/Me`, { credentials: 'include', headers: auth });
+        const jwks = await fetch(`${base}/t/corsorg/oauth2/jwks`, { credentials: 'include' }).then((r) => r.json());
+        // The OP iframe of Session Management, asked the way the SDK's RP iframe asks.
+        const frame = document.createElement('iframe');
+        frame.src = `${base}/t/corsorg/oidc/checksession`;
+        document.body.append(frame);
+        await new Promise((resolve) => frame.addEventListener('load', resolve));
+        const answer = await new Promise<string>((resolve) => {
+          window.addEventListener('message', (event) => resolve(String(event.data)), { once: true });
+          frame.contentWindow!.postMessage(`${clientId} some.state`, base);
+        });
+        return { token, userinfo, meStatus: me.status, meEtag: me.headers.get('etag'), keys: jwks.keys?.length, answer };
+      },
+      { base: bed.baseUrl, clientId, code, verifier, redirectUri: `${app.origin}/callback` },
+    );
+    expect(result.token.access_token).toBeTruthy();
+    expect(result.userinfo.email).toBe(bed.ownerEmail);
+    expect(result.meStatus).toBe(200);
+    expect(result.keys).toBeGreaterThan(0);
+    expect(result.answer).toBe('error');
+
+    // Sign-out with the ID token as hint: straight back to the application, no click.
+    const logout = new URL(`${bed.baseUrl}/t/corsorg/oidc/logout`);
+    logout.search = new URLSearchParams({ id_token_hint: result.token.id_token, post_logout_redirect_uri: `${app.origin}/signed-out`, state: 'bye' }).toString();
+    await page.goto(logout.href);
+    await page.waitForURL((url) => url.href.startsWith(`${app.origin}/signed-out`));
+    expect(new URL(page.url()).searchParams.get('state')).toBe('bye');
+    await page.goto(authorize.href);
+    await page.waitForURL(/\/login\//);
+  });
+
+  it('lets no unknown origin read the organization’s answers', async () => {
+    const { page } = await bed.newPage();
+    await page.goto(`${stranger.origin}/`);
+    const outcome = await page.evaluate(async (base) => {
+      const tries = [`${base}/t/corsorg/oauth2/jwks`, `${base}/t/corsorg/oauth2/token/.well-known/openid-configuration`, `${base}/t/corsorg/scim2/Me`];
+      return Promise.all(tries.map((url) => fetch(url, { credentials: 'include' }).then(() => 'read', () => 'blocked')));
+    }, bed.baseUrl);
+    expect(outcome).toEqual(['blocked', 'blocked', 'blocked']);
+    // The checksession page may not be framed there either (CSP frame-ancestors).
+    const framed = await page.evaluate(async (base) => {
+      const frame = document.createElement('iframe');
+      frame.src = `${base}/t/corsorg/oidc/checksession`;
+      document.body.append(frame);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return new Promise<string>((resolve) => {
+        window.addEventListener('message', (event) => resolve(String(event.data)), { once: true });
+        frame.contentWindow!.postMessage('x y', '*');
+        setTimeout(() => resolve('no answer'), 1000);
+      });
+    }, bed.baseUrl);
+    expect(framed).toBe('no answer');
+  });
+});
