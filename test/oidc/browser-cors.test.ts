@@ -3,6 +3,8 @@
 // Connect, SCIM and management endpoints with credentials; no other origin gets CORS headers,
 // not even another organization's. Also the checksession endpoint's degraded answer.
 
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, createOrganization, type RunningServer } from '../support/system.ts';
 import { registerApplication } from '../support/relying-party.ts';
@@ -16,11 +18,12 @@ describe('CORS for browser applications', () => {
   let server: RunningServer;
   let acmeId: string;
   let extraAppId: string;
+  let spaId: string;
 
   beforeAll(async () => {
     server = await startTestServer();
     acmeId = (await createOrganization(server.system, 'acme')).organization.id;
-    await registerApplication(server.system, acmeId, { type: 'spa' });
+    spaId = (await registerApplication(server.system, acmeId, { type: 'spa' })).application.id;
     const extra = await server.system.services.applications.createApplication(
       acmeId,
       { name: 'Shop', type: 'spa', redirectUris: ['https://shop.example/app/callback'], allowedOrigins: ['http://localhost:5173'] },
@@ -91,10 +94,11 @@ describe('CORS for browser applications', () => {
     const res = await fetch(`${server.baseUrl}/t/acme/oauth2/token`, {
       method: 'POST',
       headers: { origin: new URL(server.baseUrl).origin, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=authorization_code&code=nope&client_id=nope',
+      body: `grant_type=authorization_code&code=nope&client_id=${spaId}&redirect_uri=http://127.0.0.1:9/callback&code_verifier=${'v'.repeat(43)}`,
     });
     const body = (await res.json()) as { error: string; error_description?: string };
-    expect(body.error_description ?? '').not.toMatch(/origin/);
+    // The client is found, so the provider's origin check ran: the code is what is wrong.
+    expect(body.error).toBe('invalid_grant');
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -120,6 +124,36 @@ describe('CORS for browser applications', () => {
     const ok = await create(['https://ok.example:8443', 'http://localhost:3001', 'http://127.0.0.1:8080']);
     expect(ok.application.allowedOrigins).toEqual(['https://ok.example:8443', 'http://localhost:3001', 'http://127.0.0.1:8080']);
     await apps.deleteApplication(acmeId, ok.application.id, SYSTEM_CONTEXT);
+  });
+
+  it('decides by the Origin header and PUBLIC_URL, not by the Host a proxy passes on', async () => {
+    // A reverse proxy on another port: requests reach the server with the proxy's Host.
+    const proxy = http.createServer((incoming, outgoing) => {
+      const upstream = http.request(new URL(incoming.url!, server.baseUrl), { method: incoming.method, headers: incoming.headers }, (response) => {
+        outgoing.writeHead(response.statusCode!, response.headers);
+        response.pipe(outgoing);
+      });
+      incoming.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const allowed = await fetch(`${proxied}/t/acme/oauth2/token`, { method: 'OPTIONS', headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST' } });
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+      // The proxy's own origin is no browser origin of the organization.
+      const refused = await fetch(`${proxied}/t/acme/scim2/Me`, { method: 'OPTIONS', headers: { origin: proxied, 'access-control-request-method': 'GET' } });
+      expect(refused.status).toBe(403);
+      // PUBLIC_URL's origin (the Console behind the proxy) still reaches the token endpoint.
+      const token = await fetch(`${proxied}/t/acme/oauth2/token`, {
+        method: 'POST',
+        headers: { origin: new URL(server.baseUrl).origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=authorization_code&code=nope&client_id=${spaId}&redirect_uri=http://127.0.0.1:9/callback&code_verifier=${'v'.repeat(43)}`,
+      });
+      expect(((await token.json()) as { error: string }).error).toBe('invalid_grant');
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('serves a check_session_iframe page that only the organization’s origins may frame', async () => {
