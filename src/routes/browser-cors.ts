@@ -27,6 +27,14 @@ function sealCorsHeaders(response: ServerResponse): void {
     name.toLowerCase().startsWith('access-control-') ? response : setHeader(name, value)) as ServerResponse['setHeader'];
 }
 
+function handleOf(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 export function addBrowserCors(app: FastifyInstance, system: System): void {
   app.addHook('onRequest', async (request, reply) => {
     const match = PATHS.exec(request.url);
@@ -34,7 +42,8 @@ export function addBrowserCors(app: FastifyInstance, system: System): void {
     const raw = reply.raw;
     raw.setHeader('vary', 'Origin');
     const origin = request.headers.origin;
-    const allowed = typeof origin === 'string' && (await system.services.browserOrigins.isAllowed(decodeURIComponent(match[1]), origin));
+    const handle = handleOf(match[1]);
+    const allowed = typeof origin === 'string' && handle !== undefined && (await system.services.browserOrigins.isAllowed(handle, origin));
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (allowed) {
       raw.setHeader('access-control-allow-origin', origin);

@@ -84,6 +84,9 @@ describe('CORS for browser applications', () => {
         expect(res.headers.get('vary')).toMatch(/Origin/);
       }
     }
+    // A refused preflight is no refused API call: nothing in the audit trail.
+    const refusals = (await server.system.repos.audit.listForOrganization(acmeId, 500)).filter((e) => e.action === 'api.refused');
+    expect(refusals.filter((e) => (e.after as { method?: string } | null)?.method === 'OPTIONS')).toEqual([]);
     // The other organization's origin is allowed on its own paths only.
     const own = await preflight('/t/beta/oauth2/token', BETA_ORIGIN);
     expect(own.status).toBe(204);
