@@ -10,6 +10,17 @@ import { chromiumAvailable, OWNER_PASSWORD, startUiTestBed, submitSignIn, type U
 import { freePort } from '../support/ports.ts';
 import { pkcePair, registerApplication } from '../support/relying-party.ts';
 
+/** The few DOM types the page scripts below use (this project compiles without the DOM lib). */
+interface PageGlobals {
+  document: { createElement(tag: 'iframe'): Frame; body: { append(node: Frame): void } };
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void, options?: { once: boolean }): void;
+}
+interface Frame {
+  src: string;
+  contentWindow: { postMessage(message: string, targetOrigin: string): void } | null;
+  addEventListener(type: 'load', listener: (event: unknown) => void): void;
+}
+
 async function pageServer(): Promise<{ origin: string; server: http.Server }> {
   const port = await freePort();
   const server = http.createServer((_request, response) => {
@@ -68,11 +79,12 @@ describe.runIf(chromiumAvailable())('a browser application on another origin', (
           credentials: 'include',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri, client_id: clientId }),
-        }).then((r) => r.json());
+        }).then((r) => r.json() as Promise<{ access_token: string; id_token: string }>);
+        const { document, ...window } = { document: (globalThis as unknown as PageGlobals).document, addEventListener: (globalThis as unknown as PageGlobals).addEventListener.bind(globalThis) };
         const auth = { authorization: `Bearer ${token.access_token}` };
-        const userinfo = await fetch(`${base}/t/corsorg/oauth2/userinfo`, { credentials: 'include', headers: auth }).then((r) => r.json());
+        const userinfo = await fetch(`${base}/t/corsorg/oauth2/userinfo`, { credentials: 'include', headers: auth }).then((r) => r.json() as Promise<{ email?: string }>);
         const me = await fetch(`${base}/t/corsorg/scim2/Me`, { credentials: 'include', headers: auth });
-        const jwks = await fetch(`${base}/t/corsorg/oauth2/jwks`, { credentials: 'include' }).then((r) => r.json());
+        const jwks = await fetch(`${base}/t/corsorg/oauth2/jwks`, { credentials: 'include' }).then((r) => r.json() as Promise<{ keys?: unknown[] }>);
         // The OP iframe of Session Management, asked the way the SDK's RP iframe asks.
         const frame = document.createElement('iframe');
         frame.src = `${base}/t/corsorg/oidc/checksession`;
@@ -112,6 +124,7 @@ describe.runIf(chromiumAvailable())('a browser application on another origin', (
     expect(outcome).toEqual(['blocked', 'blocked', 'blocked']);
     // The checksession page may not be framed there either (CSP frame-ancestors).
     const framed = await page.evaluate(async (base) => {
+      const { document, ...window } = { document: (globalThis as unknown as PageGlobals).document, addEventListener: (globalThis as unknown as PageGlobals).addEventListener.bind(globalThis) };
       const frame = document.createElement('iframe');
       frame.src = `${base}/t/corsorg/oidc/checksession`;
       document.body.append(frame);
