@@ -48,6 +48,8 @@ describe('OpenID Connect conformance for browser relying parties', () => {
     const doc = (await (await fetch(`${server.baseUrl}/t/acme/oauth2/token/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(doc.acr_values_supported).toEqual([ACR.password]);
     expect(doc.claims_supported).toEqual(expect.arrayContaining(['sid', 'auth_time', 'acr', 'amr']));
+    // Session Management is not offered in full (docs/architecture.md): no iframe advertised.
+    expect(doc.check_session_iframe).toBeUndefined();
   });
 
   it('accepts a form-encoded POST at the authorization endpoint like a GET', async () => {
