@@ -16,9 +16,11 @@ const DISCOVERY_UNDER_ISSUER = '/oauth2/token/.well-known/openid-configuration';
  * OpenID Connect Core 3.1.2.1 and RP-Initiated Logout 1.0 require POST (form-encoded) at the
  * authorization and end-session endpoints. oidc-provider offers it only with a SameSite=None
  * session cookie (enableHttpPostMethods), which browsers refuse on plain-HTTP localhost and
- * which would send the session with every cross-site request; instead such a POST is handed
- * to the provider as the GET it is equivalent to. A cross-site POST then carries no Lax session
- * cookie, so it asks the user to sign in where a GET would not (docs/architecture.md).
+ * which would send the session with every cross-site request. Instead such a POST is answered
+ * with a 303 to the GET it is equivalent to: a cross-site POST carries no Lax session cookie,
+ * but the top-level GET it is redirected to does, so the provider sees the session either way
+ * (handing the POST over as a GET directly would make a cross-site logout start a new, empty
+ * session whose cookie replaces the person's own).
  */
 const POST_AS_GET = new Set([PROVIDER_ROUTES.authorization, PROVIDER_ROUTES.end_session]);
 const MAX_FORM_BYTES = 64 * 1024;
@@ -55,11 +57,11 @@ export async function oidcRoutes(app: FastifyInstance, { system }: { system: Sys
     const prefix = organizationPath(entry.organization.handle);
     const url = raw.url ?? '/';
     let inner = url.slice(prefix.length) || '/';
-    if (raw.method === 'POST' && POST_AS_GET.has(inner.split('?')[0])) {
+    const path = inner.split('?')[0];
+    if (raw.method === 'POST' && POST_AS_GET.has(path)) {
       const query = await formAsQuery(request);
       if (query === undefined) return reply.code(400).send({ error: 'invalid_request', error_description: 'parameters must be sent form-encoded (application/x-www-form-urlencoded)' });
-      raw.method = 'GET';
-      inner = `${inner.split('?')[0]}?${query}`;
+      return reply.code(303).header('cache-control', 'no-store').redirect(`${system.config.publicUrl}${prefix}${path}?${query}`, 303);
     }
     if (inner.startsWith(DISCOVERY_UNDER_ISSUER)) inner = `/.well-known/openid-configuration${inner.slice(DISCOVERY_UNDER_ISSUER.length)}`;
     // The provider derives its mount path from originalUrl minus url, and builds every URL

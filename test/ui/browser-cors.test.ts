@@ -21,13 +21,13 @@ interface Frame {
   addEventListener(type: 'load', listener: (event: unknown) => void): void;
 }
 
-async function pageServer(): Promise<{ origin: string; server: http.Server }> {
+async function pageServer(host = '127.0.0.1'): Promise<{ origin: string; server: http.Server }> {
   const port = await freePort();
   const server = http.createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>App</title><h1>App</h1>');
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${port}`, server };
+  return { origin: `http://${host}:${port}`, server };
 }
 
 describe.runIf(chromiumAvailable())('a browser application on another origin', () => {
@@ -136,5 +136,76 @@ describe.runIf(chromiumAvailable())('a browser application on another origin', (
       });
     }, bed.baseUrl);
     expect(framed).toBe('no answer');
+  });
+
+  it('accepts cross-site form POSTs at authorize (single sign-on kept) and logout (no click) from another site', async () => {
+    // localhost is another site than 127.0.0.1: the session cookie (SameSite=Lax) is not sent
+    // with a cross-site POST, only with the top-level GET the server redirects it to.
+    const site = await pageServer('localhost');
+    try {
+      const system = bed.server.system;
+      const { SYSTEM_CONTEXT } = await import('../../src/services/request-context.ts');
+      const other = await system.services.applications.createApplication(
+        bed.organization.id,
+        { name: 'Other site', type: 'spa', redirectUris: [`${site.origin}/callback`], postLogoutRedirectUris: [`${site.origin}/signed-out`] },
+        SYSTEM_CONTEXT,
+      );
+      const { page } = await bed.newPage();
+      const params = async () => {
+        const { verifier, challenge } = await pkcePair();
+        return { verifier, fields: { client_id: other.application.id, response_type: 'code', redirect_uri: `${site.origin}/callback`, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' } };
+      };
+      const postFrom = (action: string, fields: Record<string, string>) =>
+        page.evaluate(
+          ({ action, fields }) => {
+            const doc = (globalThis as unknown as { document: { createElement(tag: string): any; body: { append(node: unknown): void } } }).document;
+            const form = doc.createElement('form');
+            form.method = 'post';
+            form.action = action;
+            for (const [name, value] of Object.entries(fields)) {
+              const input = doc.createElement('input');
+              input.type = 'hidden';
+              input.name = name;
+              input.value = value;
+              form.append(input);
+            }
+            doc.body.append(form);
+            form.submit();
+          },
+          { action, fields },
+        );
+
+      // First sign-in, by a cross-site POST to the authorization endpoint.
+      await page.goto(`${site.origin}/`);
+      const first = await params();
+      await postFrom(`${bed.baseUrl}/t/corsorg/oauth2/authorize`, first.fields);
+      await page.waitForURL(/\/login\//);
+      await submitSignIn(page, bed.ownerEmail, OWNER_PASSWORD);
+      await page.waitForURL((url) => url.href.startsWith(`${site.origin}/callback`));
+      const code = new URL(page.url()).searchParams.get('code')!;
+      const token = (await (
+        await fetch(`${bed.baseUrl}/t/corsorg/oauth2/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: first.verifier, redirect_uri: `${site.origin}/callback`, client_id: other.application.id }),
+        })
+      ).json()) as { id_token: string };
+
+      // A second cross-site POST reuses the session: straight back with a code.
+      await page.goto(`${site.origin}/`);
+      await postFrom(`${bed.baseUrl}/t/corsorg/oauth2/authorize`, (await params()).fields);
+      await page.waitForURL((url) => url.href.startsWith(`${site.origin}/callback`));
+      expect(new URL(page.url()).searchParams.get('code')).toBeTruthy();
+
+      // A cross-site POST sign-out with the ID token as hint: no click, and the session is over.
+      await page.goto(`${site.origin}/`);
+      await postFrom(`${bed.baseUrl}/t/corsorg/oidc/logout`, { id_token_hint: token.id_token, post_logout_redirect_uri: `${site.origin}/signed-out`, state: 'bye' });
+      await page.waitForURL((url) => url.href.startsWith(`${site.origin}/signed-out`));
+      await page.goto(`${site.origin}/`);
+      await postFrom(`${bed.baseUrl}/t/corsorg/oauth2/authorize`, (await params()).fields);
+      await page.waitForURL(/\/login\//);
+    } finally {
+      await new Promise((resolve) => site.server.close(resolve));
+    }
   });
 });
