@@ -60,7 +60,7 @@ export async function oidcRoutes(app: FastifyInstance, { system }: { system: Sys
     const path = inner.split('?')[0];
     if (raw.method === 'POST' && POST_AS_GET.has(path)) {
       const query = await formAsQuery(request);
-      if (query === undefined) return reply.code(400).send({ error: 'invalid_request', error_description: 'parameters must be sent form-encoded (application/x-www-form-urlencoded)' });
+      if (query === undefined) return reply.code(400).send({ error: 'invalid_request', error_description: 'parameters must be sent form-encoded (application/x-www-form-urlencoded), at most 64 KiB' });
       return reply.code(303).header('cache-control', 'no-store').redirect(`${system.config.publicUrl}${prefix}${path}?${query}`, 303);
     }
     if (inner.startsWith(DISCOVERY_UNDER_ISSUER)) inner = `/.well-known/openid-configuration${inner.slice(DISCOVERY_UNDER_ISSUER.length)}`;
