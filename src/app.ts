@@ -27,6 +27,7 @@ import cookie from '@fastify/cookie';
 import { enforceSameOriginPosts } from './routes/same-origin-posts.ts';
 import { webAppRoutes } from './routes/web-apps.ts';
 import { addStrictTransportSecurity } from './web/transport-security.ts';
+import { addBrowserCors } from './routes/browser-cors.ts';
 
 const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
 const FAVICON = fs.readFileSync(new URL('./web/favicon.svg', import.meta.url));
@@ -70,6 +71,7 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
     reply.header('x-request-id', request.id);
   });
   addStrictTransportSecurity(app, system.config.publicUrl);
+  addBrowserCors(app, system);
 
   app.setErrorHandler((error, request, reply) => {
     if (isAppError(error)) {

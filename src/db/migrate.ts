@@ -10,7 +10,8 @@ import * as applicationAccess from './migrations/0003_application_access.ts';
 import * as onboarding from './migrations/0004_onboarding.ts';
 import * as leanProviderStorage from './migrations/0005_lean_provider_storage.ts';
 import * as givenNameSearch from './migrations/0006_given_name_search.ts';
-import * as outboxHandOver from './migrations/0007_outbox_hand_over.ts';
+import * as applicationAllowedOrigins from './migrations/0007_application_allowed_origins.ts';
+import * as outboxHandOver from './migrations/0008_outbox_hand_over.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -19,7 +20,8 @@ const migrations: Record<string, Migration> = {
   '0004_onboarding': onboarding,
   '0005_lean_provider_storage': leanProviderStorage,
   '0006_given_name_search': givenNameSearch,
-  '0007_outbox_hand_over': outboxHandOver,
+  '0007_application_allowed_origins': applicationAllowedOrigins,
+  '0008_outbox_hand_over': outboxHandOver,
 };
 
 /**

@@ -99,6 +99,8 @@ export interface ApplicationsTable {
   client_secret_hash: string | null;
   redirect_uris: string;
   post_logout_redirect_uris: string;
+  /** JSON array of origins (scheme://host[:port]) allowed for CORS besides the redirect URIs'. */
+  allowed_origins: ColumnType<string, string | undefined, string>;
   scopes: string;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -40,7 +40,8 @@ export function clientAccess(client: unknown): ClientAccess | undefined {
 
 export function clientMetadata(application: Application, clientSecretHash: string | undefined, context: ClientContext): ClientMetadata {
   const access: ClientAccess = { builtIn: application.builtIn, accessRestricted: application.accessRestricted };
-  const common = { client_id: application.id, client_name: application.name, [ACCESS_METADATA]: access };
+  // require_auth_time: every ID token says when the user signed in, not only with max_age.
+  const common = { client_id: application.id, client_name: application.name, require_auth_time: true, [ACCESS_METADATA]: access };
   if (application.builtIn) {
     const home = builtInAppUrl(context, application.builtIn);
     return {

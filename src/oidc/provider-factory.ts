@@ -17,6 +17,7 @@ import { PROVIDER_ROUTES, issuerFor, signInPagePath } from './routes.ts';
 import { ACCESS_METADATA, clientAccess } from './client-metadata.ts';
 import { renderLogoutConfirmation, renderLogoutSuccess, renderProviderError } from './provider-pages.ts';
 import { auditClientCredentialTokens } from './token-audit.ts';
+import { ACR_VALUES } from './authentication-context.ts';
 import { answerDatabaseOutagesWith503 } from './database-outage.ts';
 
 export interface ProviderDeps {
@@ -64,7 +65,11 @@ export async function createOrganizationProvider(organization: Organization, dep
     routes: PROVIDER_ROUTES,
     extraClientMetadata: { properties: [ACCESS_METADATA] },
     scopes: [...OIDC_SCOPES, ...API_SCOPES],
-    claims: CLAIMS_BY_SCOPE,
+    // The ID token's own claims (sid, auth_time, acr, amr) next to the claims of the scopes.
+    // The provider keeps only claims that a scope or the request names, so `openid` names the
+    // authentication ones; they exist only in ID tokens (the account's claims have none).
+    claims: { acr: null, amr: null, sid: null, auth_time: null, ...CLAIMS_BY_SCOPE, openid: [...CLAIMS_BY_SCOPE.openid, 'auth_time', 'acr', 'amr'] },
+    acrValues: ACR_VALUES,
     // Claims the scopes ask for go into the ID token as well as userinfo: applications that
     // only read the ID token still get email, names and groups.
     conformIdTokenClaims: false,
@@ -84,6 +89,11 @@ export async function createOrganizationProvider(organization: Organization, dep
       url: async (_ctx, interaction) => signInPagePath(organization.handle, interaction.uid),
     },
     renderError: renderProviderError,
+    // CORS is decided before the provider sees a request (routes/browser-cors.ts): an allowed
+    // origin's headers are already set, which makes the provider skip its own. It asks this only
+    // for an origin that is not allowed; its pages' own origin (PUBLIC_URL: the Console, My
+    // Account) is no cross-origin caller and stays accepted.
+    clientBasedCORS: (_ctx, origin) => origin === new URL(publicUrl).origin,
     // Rotate every refresh token on use; the provider revokes the whole grant when a rotated
     // token is presented again (reuse detection).
     rotateRefreshToken: () => true,
@@ -130,6 +140,17 @@ export async function createOrganizationProvider(organization: Organization, dep
   // Client secrets are stored as SHA-256 digests; compare the digest of what was presented.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
     return typeof this.clientSecret === 'string' && digestsEqual(this.clientSecret, sha256Hex(actual));
+  };
+  // Every ID token names its session (`sid`), so a relying party can match it to a logout.
+  provider.Client.prototype.includeSid = () => true;
+  // At the token endpoint the provider issues no at_hash; add it whenever an access token is
+  // issued alongside (the opaque access token's value is its jti).
+  const issueIdToken = provider.IdToken.prototype.issue;
+  provider.IdToken.prototype.issue = function issue(this: InstanceType<typeof provider.IdToken>, options: Parameters<typeof issueIdToken>[0]) {
+    const self = this as unknown as { ctx?: KoaContextWithOIDC; set(name: string, value: unknown): void; extra?: Record<string, unknown> };
+    const accessToken = self.ctx?.oidc?.entities?.AccessToken as { jti?: string } | undefined;
+    if (options?.use === 'idtoken' && accessToken?.jti && !self.extra?.at_hash) self.set('at_hash', accessToken.jti);
+    return issueIdToken.call(this, options);
   };
   provider.on('server_error', (_ctx: unknown, error: unknown) => deps.onServerError?.(error, organization.handle));
   answerDatabaseOutagesWith503(provider);

@@ -10,12 +10,14 @@
 
 import crypto from 'node:crypto';
 import { BASE_PAGE_CSP } from '../web/layout.ts';
+import { AUTO_LOGOUT_SCRIPT } from './provider-pages.ts';
 
 /** The auto-submit script of oidc-provider's lib/response_modes/form_post.js, byte for byte. */
 const FORM_POST_SCRIPT = `
     document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() });
   `;
 
-const formPostHash = crypto.createHash('sha256').update(FORM_POST_SCRIPT).digest('base64');
+const hash = (script: string) => `'sha256-${crypto.createHash('sha256').update(script).digest('base64')}'`;
 
-export const PROVIDER_PAGE_CSP = `${BASE_PAGE_CSP}; script-src 'sha256-${formPostHash}'`;
+// The sign-out page's auto-submit (provider-pages.ts) is the other script allowed.
+export const PROVIDER_PAGE_CSP = `${BASE_PAGE_CSP}; script-src ${hash(FORM_POST_SCRIPT)} ${hash(AUTO_LOGOUT_SCRIPT)}`;

@@ -15,9 +15,38 @@ export async function renderProviderError(ctx: KoaContextWithOIDC, out: ErrorOut
   });
 }
 
+/** The one script of the sign-out page that needs no click; its hash is in PROVIDER_PAGE_CSP. */
+export const AUTO_LOGOUT_SCRIPT = "document.getElementById('op.logoutForm').submit()";
+
+/**
+ * Whether the sign-out request proves it comes from the application the user is signed in to:
+ * an id_token_hint the provider validated (this organization's signature, audience the client),
+ * for the person and session signed in here, and a registered post_logout_redirect_uri. Anything
+ * less keeps the confirmation click, which is what stops a cross-site sign-out (CSRF).
+ */
+export function isTrustedLogout(ctx: KoaContextWithOIDC): boolean {
+  const { client, params, session, entities } = ctx.oidc;
+  const hint = (entities as { IdTokenHint?: { payload?: Record<string, unknown> } }).IdTokenHint?.payload;
+  if (!client || !hint || !params?.post_logout_redirect_uri || !session?.accountId) return false;
+  if (hint.aud !== client.clientId || hint.sub !== session.accountId) return false;
+  return hint.sid === undefined || hint.sid === session.sidFor(client.clientId);
+}
+
 export async function renderLogoutConfirmation(ctx: KoaContextWithOIDC, form: string): Promise<void> {
   const appName = ctx.oidc.client?.clientName;
   ctx.type = 'html';
+  if (isTrustedLogout(ctx)) {
+    // The form submits itself with logout=yes; without script the button below does it.
+    ctx.body = page({
+      title: 'Signing out',
+      body: html`${new SafeHtml(form)}
+<input type="hidden" form="op.logoutForm" name="logout" value="yes">
+<p>Signing you out…</p>
+<noscript><button type="submit" form="op.logoutForm">Continue</button></noscript>
+<script>${new SafeHtml(AUTO_LOGOUT_SCRIPT)}</script>`,
+    });
+    return;
+  }
   // `form` is the provider's own markup (a form with its CSRF token); it is trusted as is.
   ctx.body = page({
     title: 'Sign out',

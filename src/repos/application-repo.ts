@@ -16,6 +16,8 @@ export interface Application {
   hasSecret: boolean;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /** Origins allowed to call this organization's endpoints from a browser (CORS), besides the redirect URIs'. */
+  allowedOrigins: string[];
   scopes: string[];
   /** When true only members of `allowedGroupIds` may sign in to it. */
   accessRestricted: boolean;
@@ -24,11 +26,12 @@ export interface Application {
   updatedAt: Date;
 }
 
-export interface NewApplication extends Omit<Application, 'hasSecret'> {
+export interface NewApplication extends Omit<Application, 'hasSecret' | 'allowedOrigins'> {
+  allowedOrigins?: string[];
   clientSecretHash: string | null;
 }
 
-export type ApplicationChanges = Partial<Pick<Application, 'name' | 'description' | 'redirectUris' | 'postLogoutRedirectUris' | 'scopes' | 'accessRestricted'>>;
+export type ApplicationChanges = Partial<Pick<Application, 'name' | 'description' | 'redirectUris' | 'postLogoutRedirectUris' | 'allowedOrigins' | 'scopes' | 'accessRestricted'>>;
 
 export const APPLICATION_COLUMNS = [
   'id',
@@ -39,6 +42,7 @@ export const APPLICATION_COLUMNS = [
   'built_in',
   'redirect_uris',
   'post_logout_redirect_uris',
+  'allowed_origins',
   'scopes',
   'access_restricted',
   'created_at',
@@ -58,6 +62,7 @@ function toApplication(row: ApplicationRow, allowedGroupIds: string[]): Applicat
     hasSecret: toBool(row.has_secret),
     redirectUris: JSON.parse(row.redirect_uris),
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris),
+    allowedOrigins: JSON.parse(row.allowed_origins),
     scopes: row.scopes === '' ? [] : row.scopes.split(' '),
     accessRestricted: toBool(row.access_restricted),
     allowedGroupIds,
@@ -104,6 +109,7 @@ export function createApplicationRepo(db: Kysely<Database>) {
           client_secret_hash: app.clientSecretHash,
           redirect_uris: JSON.stringify(app.redirectUris),
           post_logout_redirect_uris: JSON.stringify(app.postLogoutRedirectUris),
+          allowed_origins: JSON.stringify(app.allowedOrigins ?? []),
           scopes: app.scopes.join(' '),
           access_restricted: app.accessRestricted,
           created_at: app.createdAt,
@@ -136,6 +142,7 @@ export function createApplicationRepo(db: Kysely<Database>) {
           ...(changes.description !== undefined && { description: changes.description }),
           ...(changes.redirectUris !== undefined && { redirect_uris: JSON.stringify(changes.redirectUris) }),
           ...(changes.postLogoutRedirectUris !== undefined && { post_logout_redirect_uris: JSON.stringify(changes.postLogoutRedirectUris) }),
+          ...(changes.allowedOrigins !== undefined && { allowed_origins: JSON.stringify(changes.allowedOrigins) }),
           ...(changes.scopes !== undefined && { scopes: changes.scopes.join(' ') }),
           ...(changes.accessRestricted !== undefined && { access_restricted: changes.accessRestricted }),
           updated_at: now,
@@ -164,6 +171,12 @@ export function createApplicationRepo(db: Kysely<Database>) {
     async delete(orgId: string, id: string): Promise<boolean> {
       const result = await db.deleteFrom('applications').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
+    },
+
+    /** What the organization's browser origins derive from: every application's redirect URIs and allowed origins. */
+    async listOriginSources(orgId: string): Promise<{ redirectUris: string[]; allowedOrigins: string[] }[]> {
+      const rows = await db.selectFrom('applications').select(['redirect_uris', 'allowed_origins']).where('org_id', '=', orgId).execute();
+      return rows.map((row) => ({ redirectUris: JSON.parse(row.redirect_uris), allowedOrigins: JSON.parse(row.allowed_origins) }));
     },
 
     /** Whether the user belongs to at least one of the application's allowed groups. */

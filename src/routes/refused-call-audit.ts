@@ -13,6 +13,8 @@ const REFUSALS = new Set([401, 403, 429]);
 export function auditRefusedCalls(app: FastifyInstance, system: System, principalOf: (request: FastifyRequest) => Principal | undefined): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (!REFUSALS.has(reply.statusCode)) return payload;
+    // A CORS preflight refused for its origin (routes/browser-cors.ts) is no API call.
+    if (request.method === 'OPTIONS') return payload;
     const handle = (request.params as { org?: string } | undefined)?.org;
     const entry = handle ? await system.providers.get(handle) : undefined;
     // An unknown organization has no trail to write to (and answered 404 anyway).

@@ -16,6 +16,7 @@ import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
 import { signInLinks } from './onboarding-common.ts';
 import { sendForcedChangePage, TEMPORARY_PASSWORD_EXPIRED } from './forced-change.ts';
+import { authenticationContext } from '../oidc/authentication-context.ts';
 
 interface Params {
   org: string;
@@ -104,7 +105,9 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
         if (!access.allowed) return noAccessPage(reply, access.application?.name);
       }
     }
-    return render(reply, 200, loaded.entry, loaded.interaction);
+    // login_hint (OpenID Connect Core 3.1.2.1) pre-fills the email; the page escapes it.
+    const hint = loaded.interaction.params.login_hint;
+    return render(reply, 200, loaded.entry, loaded.interaction, typeof hint === 'string' && hint.length <= 320 ? { email: hint } : {});
   });
 
   app.post<{ Params: Params }>('/t/:org/login/:uid', async (request, reply) => {
@@ -147,7 +150,7 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
     await entry.provider.interactionFinished(
       request.raw,
       reply.raw,
-      { login: { accountId: result.user.id, amr: ['pwd'] } },
+      { login: { accountId: result.user.id, ...authenticationContext(['pwd']) } },
       { mergeWithLastSubmission: false },
     );
     return reply;

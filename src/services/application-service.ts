@@ -11,6 +11,7 @@ import { AppError } from '../errors.ts';
 import { randomToken, sha256Hex } from '../security/tokens.ts';
 import { isApiScope } from '../oidc/scopes.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
+import { checkAllowedOrigins } from './browser-origins.ts';
 
 export const APPLICATION_TYPES: readonly ApplicationType[] = ['spa', 'web', 'm2m'];
 
@@ -20,6 +21,8 @@ export interface NewApplicationInput {
   description?: string | null;
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
+  /** Browser origins allowed besides the redirect URIs' (CORS). */
+  allowedOrigins?: string[];
   scopes?: string[];
   /** Limit sign-in to members of these groups (an empty list with `accessRestricted` means nobody). */
   allowedGroupIds?: string[];
@@ -31,6 +34,7 @@ export interface ApplicationUpdate {
   description?: string | null;
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
+  allowedOrigins?: string[];
   scopes?: string[];
   allowedGroupIds?: string[];
   accessRestricted?: boolean;
@@ -128,8 +132,13 @@ async function admits(user: User, application: Pick<Application, 'builtIn' | 'ac
   return inAllowedGroup();
 }
 
-export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
+export function createApplicationService(deps: { repos: Repos; clock: Clock; onChange?: (orgId: string) => void }) {
   const { repos, clock } = deps;
+  /** After a committed change: the organization's browser origins may differ now. */
+  const changed = <T>(orgId: string, result: T): T => {
+    deps.onChange?.(orgId);
+    return result;
+  };
 
   async function requireGroups(tx: RepoSet, orgId: string, groupIds: string[]): Promise<string[]> {
     const unique = [...new Set(groupIds)];
@@ -151,6 +160,7 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
       type: app.type,
       redirectUris: app.redirectUris,
       postLogoutRedirectUris: app.postLogoutRedirectUris,
+      allowedOrigins: app.allowedOrigins,
       scopes: app.scopes,
       accessRestricted: app.accessRestricted,
       allowedGroupIds: app.allowedGroupIds,
@@ -167,6 +177,8 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
       const redirectUris = checkUris(input.redirectUris ?? [], 'redirectUris');
       const postLogoutRedirectUris = checkUris(input.postLogoutRedirectUris ?? [], 'postLogoutRedirectUris');
       checkRedirects(type, redirectUris);
+      const allowedOrigins = checkAllowedOrigins(input.allowedOrigins ?? []);
+      if (type === 'm2m' && allowedOrigins.length > 0) throw invalid('A machine-to-machine application runs in no browser and has no allowed origins', 'allowedOrigins');
       const scopes = checkScopes(type, input.scopes ?? []);
       if (type === 'm2m' && (input.allowedGroupIds?.length || input.accessRestricted)) {
         throw invalid('Group restrictions apply to applications people sign in to, not to machine-to-machine ones', 'allowedGroupIds');
@@ -174,7 +186,7 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
 
       const clientSecret = type === 'spa' ? undefined : randomToken(32);
       const now = clock.now();
-      return repos.transaction(async (tx) => {
+      const created = await repos.transaction(async (tx) => {
         const allowedGroupIds = await requireGroups(tx, orgId, input.allowedGroupIds ?? []);
         const application: Application = {
           id: randomToken(18),
@@ -186,6 +198,7 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
           hasSecret: clientSecret !== undefined,
           redirectUris,
           postLogoutRedirectUris,
+          allowedOrigins,
           scopes,
           accessRestricted: input.accessRestricted ?? allowedGroupIds.length > 0,
           allowedGroupIds: (input.accessRestricted ?? allowedGroupIds.length > 0) ? allowedGroupIds : [],
@@ -204,6 +217,7 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
         });
         return { application, clientSecret };
       });
+      return changed(orgId, created);
     },
 
     async getApplication(orgId: string, id: string): Promise<Application> {
@@ -215,11 +229,11 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
     },
 
     async updateApplication(orgId: string, id: string, update: ApplicationUpdate, ctx: RequestContext): Promise<Application> {
-      return repos.transaction(async (tx) => {
+      const result = await repos.transaction(async (tx) => {
         const current = await requireApplication(tx, orgId, id);
         // Who may use a built-in app is fixed too (administrators for the Console, everyone for
         // My Account): a group restriction there would be stored and never applied.
-        if (current.builtIn && (update.redirectUris || update.postLogoutRedirectUris || update.scopes || update.name || update.accessRestricted !== undefined || update.allowedGroupIds)) {
+        if (current.builtIn && (update.redirectUris || update.postLogoutRedirectUris || update.allowedOrigins || update.scopes || update.name || update.accessRestricted !== undefined || update.allowedGroupIds)) {
           throw invalid(`The built-in ${current.name} application's name, URIs, scopes and access are fixed`, 'builtIn');
         }
         const changes = {
@@ -227,10 +241,12 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
           ...(update.description !== undefined && { description: update.description?.trim() || null }),
           ...(update.redirectUris !== undefined && { redirectUris: checkUris(update.redirectUris, 'redirectUris') }),
           ...(update.postLogoutRedirectUris !== undefined && { postLogoutRedirectUris: checkUris(update.postLogoutRedirectUris, 'postLogoutRedirectUris') }),
+          ...(update.allowedOrigins !== undefined && { allowedOrigins: checkAllowedOrigins(update.allowedOrigins) }),
           ...(update.scopes !== undefined && { scopes: checkScopes(current.type, update.scopes) }),
           ...(update.accessRestricted !== undefined && { accessRestricted: update.accessRestricted }),
         };
         if (changes.redirectUris) checkRedirects(current.type, changes.redirectUris);
+        if (current.type === 'm2m' && changes.allowedOrigins?.length) throw invalid('A machine-to-machine application runs in no browser and has no allowed origins', 'allowedOrigins');
         if (current.type === 'm2m' && (update.allowedGroupIds?.length || update.accessRestricted)) {
           throw invalid('Group restrictions apply to applications people sign in to, not to machine-to-machine ones', 'allowedGroupIds');
         }
@@ -257,6 +273,7 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
         });
         return updated;
       });
+      return changed(orgId, result);
     },
 
     /** A new secret replaces the old one at once; tokens issued with the old one are revoked. */
@@ -290,6 +307,7 @@ export function createApplicationService(deps: { repos: Repos; clock: Clock }) {
           before: auditView(current),
         });
       });
+      changed(orgId, undefined);
     },
 
     ensureBuiltInApplications,

@@ -20,6 +20,7 @@ import { createRegistrationService } from './registration-service.ts';
 import { createRecoveryService } from './recovery-service.ts';
 import { createTemporaryPasswordService } from './temporary-password-service.ts';
 import { createSecurityNotifications } from './security-notifications.ts';
+import { createBrowserOrigins } from './browser-origins.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -38,12 +39,14 @@ export function createServices(deps: ServiceDeps) {
   const onboarding = createOnboardingService({ ...deps, mailer, publicUrl });
   const passwords = createPasswordService({ ...deps, mailer, notifications });
   const users = createUserService({ ...deps, onboarding, notifications });
+  const browserOrigins = createBrowserOrigins(deps);
   return {
     organizations,
     signIn: createSignInService(deps),
     passwords,
     firstRun: createFirstRunService({ ...deps, organizations }),
-    applications: createApplicationService(deps),
+    applications: createApplicationService({ ...deps, onChange: browserOrigins.invalidate }),
+    browserOrigins,
     users,
     administrators: createAdministratorService({ ...deps, users }),
     groups: createGroupService(deps),

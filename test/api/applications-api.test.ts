@@ -157,6 +157,47 @@ describe('applications management API', () => {
     expect(forbidden.json().code).toBe('auth.forbidden');
   });
 
+  it('sets an application\'s allowed origins, validated, and only with the update scope (issue 11)', async () => {
+    const created = await api('POST', '/applications', { name: 'Origins', type: 'spa', redirectUris: ['https://o.example/cb'], allowedOrigins: ['https://app.o.example'] });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().allowedOrigins).toEqual(['https://app.o.example']);
+    const id = created.json().id;
+    const changed = await api('PATCH', `/applications/${id}`, { allowedOrigins: ['https://app.o.example', 'http://localhost:5173'] });
+    expect(changed.statusCode).toBe(200);
+    expect((await api('GET', `/applications/${id}`)).json().allowedOrigins).toEqual(['https://app.o.example', 'http://localhost:5173']);
+    for (const bad of ['https://app.o.example/path', 'http://app.o.example', 'https://*.o.example']) {
+      const refused = await api('PATCH', `/applications/${id}`, { allowedOrigins: [bad] });
+      expect(refused.statusCode, bad).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'application.invalid', details: { field: 'allowedOrigins' } });
+    }
+    // The new origin may now call this organization from a browser; the answer names it.
+    const preflight = await bed.app.inject({
+      method: 'OPTIONS',
+      url: '/t/acme/api/server/v1/applications',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PATCH' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+
+    // A caller holding only the view scope sees the origins but cannot change them.
+    const viewer = await scimClient(bed, 'viewonly', ['internal_application_mgt_view']);
+    const own = await registerOwn(viewer.organization.id);
+    const view = await bed.app.inject({ method: 'GET', url: `/t/viewonly/api/server/v1/applications/${own}`, headers: { authorization: `Bearer ${viewer.token}` } });
+    expect(view.json().allowedOrigins).toEqual([]);
+    const refused = await bed.app.inject({
+      method: 'PATCH',
+      url: `/t/viewonly/api/server/v1/applications/${own}`,
+      headers: { authorization: `Bearer ${viewer.token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ allowedOrigins: ['https://x.example'] }),
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+
+  async function registerOwn(orgId: string): Promise<string> {
+    const { application } = await bed.system.services.applications.createApplication(orgId, { name: 'V', type: 'spa', redirectUris: ['https://v.example/cb'] }, SYSTEM_CONTEXT);
+    return application.id;
+  }
+
   it("keeps organizations apart: another organization's token and ids are worthless here", async () => {
     const mine = (await api('POST', '/applications', { name: 'Private', type: 'spa', redirectUris: ['https://p.example/cb'] })).json();
     expect((await api('GET', '/applications', undefined, otherToken)).statusCode).toBe(401);

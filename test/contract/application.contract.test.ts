@@ -12,6 +12,7 @@ function newApplication(orgId: string, overrides: Partial<NewApplication> = {}):
     clientSecretHash: 'f'.repeat(64),
     redirectUris: ['https://shop.example/callback', 'https://shop.example/cb?x=1&y=2'],
     postLogoutRedirectUris: ['https://shop.example/'],
+    allowedOrigins: ['https://admin.shop.example'],
     scopes: ['openid', 'profile', 'email'],
     description: 'The shop',
     builtIn: null,
@@ -64,7 +65,7 @@ describe('application repository', () => {
       expect(view).toBeDefined();
       expect(Object.keys(view!).sort()).toEqual(
         [
-          'id', 'orgId', 'name', 'description', 'type', 'builtIn', 'hasSecret', 'redirectUris', 'postLogoutRedirectUris', 'scopes',
+          'id', 'orgId', 'name', 'description', 'type', 'builtIn', 'hasSecret', 'redirectUris', 'postLogoutRedirectUris', 'allowedOrigins', 'scopes',
           'accessRestricted', 'allowedGroupIds', 'createdAt', 'updatedAt',
         ].sort(),
       );
@@ -97,5 +98,15 @@ describe('application repository', () => {
     const org = await insertOrganization(ctx.repos);
     await expect(ctx.repos.applications.insert(newApplication(org.id, { type: 'native' as never }))).rejects.toThrow();
     await expect(ctx.repos.applications.insert(newApplication(newId()))).rejects.toThrow();
+  });
+
+  it('lists the redirect URIs and allowed origins of an organization’s applications only', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const other = await insertOrganization(ctx.repos);
+    await ctx.repos.applications.insert(newApplication(org.id));
+    await ctx.repos.applications.insert(newApplication(other.id, { redirectUris: ['https://other.example/cb'], allowedOrigins: [] }));
+    expect(await ctx.repos.applications.listOriginSources(org.id)).toEqual([
+      { redirectUris: ['https://shop.example/callback', 'https://shop.example/cb?x=1&y=2'], allowedOrigins: ['https://admin.shop.example'] },
+    ]);
   });
 });

@@ -103,6 +103,18 @@ describe.runIf(chromiumAvailable())('Console: applications', () => {
     await page.getByRole('button', { name: 'Save changes' }).and(page.locator(':disabled')).waitFor();
   });
 
+  it('edits the allowed origins, refusing one with a path on its field', async () => {
+    const field = page.getByRole('textbox', { name: 'Allowed origins' });
+    await field.fill('https://shop.storefront.example/app');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('must be only scheme://host[:port]').waitFor();
+    expect((await findApp('Storefront'))!.allowedOrigins).toEqual([]);
+    await field.fill('https://shop.storefront.example\nhttp://localhost:5173');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(async () => (await findApp('Storefront'))!.allowedOrigins).toEqual(['https://shop.storefront.example', 'http://localhost:5173']);
+    await page.getByRole('button', { name: 'Save changes' }).and(page.locator(':disabled')).waitFor();
+  });
+
   it('restricts the application to a group', async () => {
     await page.getByRole('radio', { name: 'Only members of these groups' }).check();
     // Restricting to no group would lock everyone out: the page asks for one.

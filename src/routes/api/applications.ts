@@ -9,6 +9,12 @@ import { authorized } from './principal.ts';
 import { API_ERROR_SCHEMA } from './error-schema.ts';
 
 const uriList = { type: 'array', items: { type: 'string', maxLength: 2048 }, maxItems: 50 } as const;
+const originList = {
+  type: 'array',
+  items: { type: 'string', maxLength: 300 },
+  maxItems: 50,
+  description: 'Browser origins (https://host[:port], or http on localhost/127.0.0.1) allowed to call this organization from a browser (CORS), besides the redirect URIs\' origins',
+} as const;
 const idList = { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 200 } as const;
 
 const applicationSchema = {
@@ -23,13 +29,14 @@ const applicationSchema = {
     hasSecret: { type: 'boolean' },
     redirectUris: { type: 'array', items: { type: 'string' } },
     postLogoutRedirectUris: { type: 'array', items: { type: 'string' } },
+    allowedOrigins: { type: 'array', items: { type: 'string' } },
     scopes: { type: 'array', items: { type: 'string' } },
     accessRestricted: { type: 'boolean', description: 'Only members of allowedGroupIds may sign in' },
     allowedGroupIds: { type: 'array', items: { type: 'string' } },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
-  required: ['id', 'clientId', 'name', 'type', 'hasSecret', 'redirectUris', 'postLogoutRedirectUris', 'scopes', 'accessRestricted', 'allowedGroupIds'],
+  required: ['id', 'clientId', 'name', 'type', 'hasSecret', 'redirectUris', 'postLogoutRedirectUris', 'allowedOrigins', 'scopes', 'accessRestricted', 'allowedGroupIds'],
 } as const;
 
 const withSecret = {
@@ -76,6 +83,7 @@ export async function applicationRoutes(app: FastifyInstance, { system }: { syst
             description: { type: ['string', 'null'], maxLength: 500 },
             redirectUris: uriList,
             postLogoutRedirectUris: uriList,
+            allowedOrigins: originList,
             scopes: { type: 'array', items: { type: 'string' }, maxItems: 50 },
             allowedGroupIds: idList,
             accessRestricted: { type: 'boolean' },
@@ -118,6 +126,7 @@ export async function applicationRoutes(app: FastifyInstance, { system }: { syst
             description: { type: ['string', 'null'], maxLength: 500 },
             redirectUris: uriList,
             postLogoutRedirectUris: uriList,
+            allowedOrigins: originList,
             scopes: { type: 'array', items: { type: 'string' }, maxItems: 50 },
             allowedGroupIds: idList,
             accessRestricted: { type: 'boolean' },

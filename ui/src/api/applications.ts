@@ -17,6 +17,8 @@ export interface Application {
   hasSecret: boolean;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /** Browser origins allowed to call the organization (CORS), besides the redirect URIs'. */
+  allowedOrigins: string[];
   scopes: string[];
   /** Only members of allowedGroupIds may sign in. */
   accessRestricted: boolean;
@@ -33,6 +35,7 @@ export interface NewApplication {
   type: ApplicationType;
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
+  allowedOrigins?: string[];
   scopes?: string[];
 }
 
@@ -40,6 +43,7 @@ export interface ApplicationChanges {
   name?: string;
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
+  allowedOrigins?: string[];
   scopes?: string[];
   allowedGroupIds?: string[];
   accessRestricted?: boolean;

@@ -1,30 +1,33 @@
-// The fields registering and editing an application share: name, redirect URIs and post-logout
-// URIs for applications people sign in to, API scopes for machine-to-machine ones. Checked
+// The fields registering and editing an application share: name, redirect URIs, post-logout
+// URIs and allowed (CORS) origins for applications people sign in to, API scopes for machine-to-machine ones. Checked
 // here the way the server checks them; what only the server knows comes back on the field too.
 
 import { Checkbox, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { ApiError } from '../../../api/http.ts';
 import { errorField, fieldErrorMessage, type Application, type ApplicationType } from '../../../api/applications.ts';
-import { API_SCOPE_LIST, SCOPE_DESCRIPTIONS, uriLines, uriProblem } from './application-kinds.ts';
+import { API_SCOPE_LIST, SCOPE_DESCRIPTIONS, originProblem, uriLines, uriProblem } from './application-kinds.ts';
 
 export interface ApplicationFormValues {
   name: string;
   /** One URI a line. */
   redirectUris: string;
   postLogoutRedirectUris: string;
+  /** One origin a line. */
+  allowedOrigins: string;
   scopes: string[];
 }
 
 export type FieldName = keyof ApplicationFormValues;
 export type FieldErrors = Partial<Record<FieldName, string>>;
 
-export const EMPTY_VALUES: ApplicationFormValues = { name: '', redirectUris: '', postLogoutRedirectUris: '', scopes: [] };
+export const EMPTY_VALUES: ApplicationFormValues = { name: '', redirectUris: '', postLogoutRedirectUris: '', allowedOrigins: '', scopes: [] };
 
 export function valuesOf(app: Application): ApplicationFormValues {
   return {
     name: app.name,
     redirectUris: app.redirectUris.join('\n'),
     postLogoutRedirectUris: app.postLogoutRedirectUris.join('\n'),
+    allowedOrigins: (app.allowedOrigins ?? []).join('\n'),
     scopes: app.scopes,
   };
 }
@@ -32,7 +35,7 @@ export function valuesOf(app: Application): ApplicationFormValues {
 /** What the API expects, for the fields this kind of application has. */
 export function bodyOf(values: ApplicationFormValues, type: ApplicationType) {
   if (type === 'm2m') return { name: values.name.trim(), scopes: values.scopes };
-  return { name: values.name.trim(), redirectUris: uriLines(values.redirectUris), postLogoutRedirectUris: uriLines(values.postLogoutRedirectUris) };
+  return { name: values.name.trim(), redirectUris: uriLines(values.redirectUris), postLogoutRedirectUris: uriLines(values.postLogoutRedirectUris), allowedOrigins: uriLines(values.allowedOrigins) };
 }
 
 export function validate(values: ApplicationFormValues, type: ApplicationType): FieldErrors {
@@ -45,11 +48,12 @@ export function validate(values: ApplicationFormValues, type: ApplicationType): 
     if (redirects.length === 0) errors.redirectUris = 'Enter at least one redirect URI: where people return after signing in';
     else errors.redirectUris = redirects.map(uriProblem).find(Boolean);
     errors.postLogoutRedirectUris = uriLines(values.postLogoutRedirectUris).map(uriProblem).find(Boolean);
+    errors.allowedOrigins = uriLines(values.allowedOrigins).map(originProblem).find(Boolean);
   }
   return Object.fromEntries(Object.entries(errors).filter(([, message]) => message)) as FieldErrors;
 }
 
-const FIELDS: FieldName[] = ['name', 'redirectUris', 'postLogoutRedirectUris', 'scopes'];
+const FIELDS: FieldName[] = ['name', 'redirectUris', 'postLogoutRedirectUris', 'allowedOrigins', 'scopes'];
 
 /** A server error that belongs to one of these fields, as { field: message }; else undefined. */
 export function serverFieldErrors(error: unknown): FieldErrors | undefined {
@@ -132,6 +136,18 @@ export function ApplicationFields({
             value={values.postLogoutRedirectUris}
             onChange={(event) => set('postLogoutRedirectUris', event.currentTarget.value)}
             error={errors.postLogoutRedirectUris}
+            autosize
+            minRows={1}
+            spellCheck={false}
+            disabled={disabled}
+          />
+          <Textarea
+            label="Allowed origins"
+            description="Optional: other web origins whose pages may call this organization from a browser (token, userinfo, SCIM, API), one a line. The redirect URIs' origins are always allowed."
+            placeholder="https://app.example.com"
+            value={values.allowedOrigins}
+            onChange={(event) => set('allowedOrigins', event.currentTarget.value)}
+            error={errors.allowedOrigins}
             autosize
             minRows={1}
             spellCheck={false}

@@ -69,6 +69,21 @@ export function uriProblem(uri: string): string | undefined {
   return undefined;
 }
 
+/** The server's rule for an allowed origin: https (or http on localhost/127.0.0.1), exactly scheme://host[:port]. */
+export function originProblem(origin: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return `“${origin}” is not an origin like https://app.example.com`;
+  }
+  if (origin.includes('*')) return `“${origin}” must not contain wildcards`;
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return `“${origin}” must use https (http only for localhost or 127.0.0.1)`;
+  if (url.origin !== origin) return `“${origin}” must be only scheme://host[:port], with no path or trailing slash (“${url.origin}”?)`;
+  return undefined;
+}
+
 /** The lines of a one-URI-per-line text area, trimmed, without blanks. */
 export function uriLines(text: string): string[] {
   return text
