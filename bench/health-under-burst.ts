@@ -1,0 +1,117 @@
+// How health probes and static files answer while a burst of sign-ins hashes passwords (issue 17:
+// before the hashing bound, /health/live p95 was 284–541 ms, readiness 1.5–2.5 s and Console
+// files 3–7.5 s under 200 sign-ins; the target is under 50 ms).
+//
+// The server runs as src/main.ts in a child process (its own event loop, as in production). Each
+// round probes it twice, seconds apart: once idle, once while `--burst` browserless sign-in flows
+// run at once (bench/sign-in-client.ts), each probe target asked one request at a time. The
+// figures are each round's p50/p95 per target and the ratio burst p95 / idle p95 of the same
+// round; the summary gives the median over the rounds and the spread (min–max).
+//
+//   npm run bench:health-under-burst -- [--rounds 5] [--burst 200] [--seconds 6]
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:health-under-burst
+
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.ts';
+import { openSystem } from '../src/system.ts';
+import { SYSTEM_CONTEXT } from '../src/services/request-context.ts';
+import { createBenchDatabase, fixed, freePort, machineInfo, median, percentileOfSorted, positiveInteger, printMachine, startServerProcess, withCleanup } from './support.ts';
+import { createClient, EMAIL, ORG, PASSWORD, REDIRECT_URI } from './sign-in-client.ts';
+
+const { values: args } = parseArgs({
+  options: { rounds: { type: 'string' }, burst: { type: 'string' }, seconds: { type: 'string' } },
+});
+const rounds = positiveInteger('rounds', args.rounds, 5);
+const burst = positiveInteger('burst', args.burst, 200);
+const seconds = positiveInteger('seconds', args.seconds, 6);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Latencies {
+  p50: number;
+  p95: number;
+  count: number;
+}
+
+/** Asks `url` one request at a time for `ms`, and returns the latencies' p50 and p95 in ms. */
+async function probe(url: string, ms: number): Promise<Latencies> {
+  const samples: number[] = [];
+  const deadline = performance.now() + ms;
+  while (performance.now() < deadline) {
+    const started = performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentileOfSorted(samples, 50), p95: percentileOfSorted(samples, 95), count: samples.length };
+}
+
+const database = await createBenchDatabase();
+await withCleanup(
+  () => database.drop(),
+  async () => {
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const env = { ...database.env, PUBLIC_URL: baseUrl, PORT: String(port), LOG_LEVEL: 'silent' };
+    const system = await openSystem(loadConfig(env));
+    const { organization } = await system.services.organizations.createOrganization({ handle: ORG, displayName: 'Bench', ownerEmail: EMAIL, ownerPassword: PASSWORD }, SYSTEM_CONTEXT);
+    const { application } = await system.services.applications.createApplication(organization.id, { name: 'Bench SPA', type: 'spa', redirectUris: [REDIRECT_URI] }, SYSTEM_CONTEXT);
+    await system.close();
+    const server = await startServerProcess(port, env);
+    const client = createClient(baseUrl, burst);
+    try {
+      // A static file the Console loads: its script bundle, named in its index.html.
+      const consolePage = await (await fetch(`${baseUrl}/t/${ORG}/console/`)).text();
+      const asset = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(consolePage)?.[1];
+      if (!asset) throw new Error('no script bundle named in the Console page (is the UI built? npm run build:ui)');
+      const targets = { live: `${baseUrl}/health/live`, ready: `${baseUrl}/health/ready`, static: `${baseUrl}${asset}` };
+
+      printMachine(machineInfo(), log);
+      log(`server src/main.ts (pid ${server.pid}) on ${database.description}; burst of ${burst} sign-in flows at once; ${rounds} rounds, ${seconds} s per probe window`);
+      await client.signIn(application.id); // warm-up: one flow end to end
+
+      const rows: Record<keyof typeof targets, { idle: Latencies; burst: Latencies }[]> = { live: [], ready: [], static: [] };
+      for (let round = 1; round <= rounds; round++) {
+        const idle = Object.fromEntries(await Promise.all(Object.entries(targets).map(async ([name, url]) => [name, await probe(url, seconds * 1000)])));
+        let refused = 0;
+        let completed = 0;
+        let stop = false;
+        const flows = Promise.all(
+          Array.from({ length: burst }, async () => {
+            while (!stop) {
+              try {
+                await client.signIn(application.id);
+                completed++;
+              } catch {
+                refused++; // 429 past the hashing bound, as designed
+              }
+            }
+          }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500)); // let the burst fill the queue
+        const underBurst = Object.fromEntries(await Promise.all(Object.entries(targets).map(async ([name, url]) => [name, await probe(url, seconds * 1000)])));
+        stop = true;
+        await flows;
+        const parts = (Object.keys(targets) as (keyof typeof targets)[]).map((name) => {
+          rows[name].push({ idle: idle[name], burst: underBurst[name] });
+          return `${name} p95 ${fixed(idle[name].p95)} -> ${fixed(underBurst[name].p95)} ms (x${fixed(underBurst[name].p95 / idle[name].p95, 2)})`;
+        });
+        log(`round ${round}: ${parts.join('; ')}; flows completed ${completed}, refused ${refused}`);
+      }
+
+      log('\nmedian over the rounds [min–max]');
+      for (const [name, list] of Object.entries(rows)) {
+        const spread = (values: number[]) => `${fixed(median(values))} [${fixed(Math.min(...values))}–${fixed(Math.max(...values))}]`;
+        log(
+          `${name.padEnd(6)} idle p50 ${spread(list.map((r) => r.idle.p50))} p95 ${spread(list.map((r) => r.idle.p95))} ms; ` +
+            `burst p50 ${spread(list.map((r) => r.burst.p50))} p95 ${spread(list.map((r) => r.burst.p95))} ms; ` +
+            `burst/idle p95 ${fixed(median(list.map((r) => r.burst.p95 / r.idle.p95)), 2)} [${fixed(Math.min(...list.map((r) => r.burst.p95 / r.idle.p95)), 2)}–${fixed(Math.max(...list.map((r) => r.burst.p95 / r.idle.p95)), 2)}]`,
+        );
+      }
+    } finally {
+      client.agent.destroy();
+      await server.stop();
+    }
+  },
+);
