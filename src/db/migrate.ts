@@ -10,6 +10,7 @@ import * as applicationAccess from './migrations/0003_application_access.ts';
 import * as onboarding from './migrations/0004_onboarding.ts';
 import * as leanProviderStorage from './migrations/0005_lean_provider_storage.ts';
 import * as givenNameSearch from './migrations/0006_given_name_search.ts';
+import * as userProfile from './migrations/0007_user_profile.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004_onboarding': onboarding,
   '0005_lean_provider_storage': leanProviderStorage,
   '0006_given_name_search': givenNameSearch,
+  '0007_user_profile': userProfile,
 };
 
 /**
