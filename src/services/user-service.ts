@@ -273,7 +273,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         targetId: user.id,
         after: { ...auditView(user), groupIds: input.groupIds ?? [], ...(invitation && { delivery: invitation.delivery, mailId: invitation.mailId }) },
       });
-      return { user, emails, groups, temporaryPassword, ...(invitation && { invitation }) };
+      return (await withManagers(tx, organization.id, [{ user, emails, groups, temporaryPassword, ...(invitation && { invitation }) }]))[0];
     },
 
     async createUser(organization: Organization, input: NewUserInput, ctx: RequestContext): Promise<UserView> {
