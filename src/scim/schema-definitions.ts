@@ -155,12 +155,12 @@ export const enterpriseUserSchema: SchemaDefinition = {
     attr('organization', 'Organization'),
     attr('division', 'Division'),
     attr('department', 'Department'),
-    attr('manager', "The user's manager", {
+    attr('manager', "The user's manager: a user of the same organization, by id", {
       type: 'complex',
       subAttributes: [
         attr('value', "The manager's id", { caseExact: true }),
-        attr('$ref', "The URI of the manager's user", { type: 'reference', referenceTypes: ['User'] }),
-        attr('displayName', "The manager's display name", { mutability: 'readOnly' }),
+        attr('$ref', "The URI of the manager's user, derived from the value", { type: 'reference', referenceTypes: ['User'], mutability: 'readOnly' }),
+        attr('displayName', "The manager's display name, read from the manager's user", { mutability: 'readOnly' }),
       ],
     }),
   ],
