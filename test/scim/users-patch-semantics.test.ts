@@ -72,6 +72,25 @@ describe('SCIM PATCH semantics', () => {
     expect(res.statusCode, res.body).toBe(412);
   });
 
+  it('a group PATCH that changes nothing keeps the version and writes no audit event', async () => {
+    const group = (await acme.request('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Unchanged', externalId: 'ext-1' })).json();
+    const before = await bed.system.repos.audit.listForOrganization(acme.organization.id, 500);
+    for (const body of [
+      patch({ op: 'replace', value: { id: group.id, displayName: 'Unchanged' } }),
+      patch({ op: 'Replace', path: 'externalId', value: 'ext-1' }),
+    ]) {
+      const res = await acme.request('PATCH', `/Groups/${group.id}`, body, { 'if-match': group.meta.version });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers.etag).toBe(group.meta.version);
+      expect(res.json().meta.lastModified).toBe(group.meta.lastModified);
+    }
+    expect(await bed.system.repos.audit.listForOrganization(acme.organization.id, 500)).toHaveLength(before.length);
+    const renamed = await acme.request('PATCH', `/Groups/${group.id}`, patch({ op: 'replace', value: { id: group.id, displayName: 'Changed' } }));
+    expect(renamed.headers.etag).not.toBe(group.meta.version);
+    const stale = await acme.request('PATCH', `/Groups/${group.id}`, patch({ op: 'replace', value: { id: group.id, displayName: 'Changed' } }), { 'if-match': group.meta.version });
+    expect(stale.statusCode, stale.body).toBe(412);
+  });
+
   it('a PATCH that changes something still bumps the version', async () => {
     const user = await create();
     const res = await acme.request('PATCH', `/Users/${user.id}`, patch({ op: 'replace', path: 'displayName', value: 'Someone' }), { 'if-match': user.meta.version });

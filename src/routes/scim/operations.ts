@@ -208,6 +208,18 @@ async function patchGroupOnce(c: OperationContext, id: string, body: unknown, ex
     const input = readScimGroup(patched, { mode: 'replace', id });
     const before = new Set(current.members.map((m) => m.userId));
     const after = new Set(input.memberIds);
+    // A PATCH that changes nothing keeps the version and ETag and writes no audit event.
+    const unchanged =
+      input.displayName === current.group.displayName &&
+      (input.externalId ?? null) === (current.group.externalId ?? null) &&
+      before.size === after.size &&
+      [...after].every((m) => before.has(m));
+    if (unchanged) {
+      if (expectedVersion !== undefined && expectedVersion !== current.group.version) {
+        throw new AppError('group.version_mismatch', `The group has changed (version ${current.group.version}, expected ${expectedVersion}); fetch it again`);
+      }
+      return withMembers ? current : { ...current, members: [] };
+    }
     return groups.writeUpdate(
       t,
       c.organization.id,
