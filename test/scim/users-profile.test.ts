@@ -133,6 +133,21 @@ describe('SCIM user profile and enterprise attributes', () => {
     expectScimError(created, 400, 'invalidValue');
   });
 
+  it("a manager id stored before the check (another organization's user) is never resolved across organizations", async () => {
+    const foreign = await create(globex, { displayName: 'Secret Globex Name' });
+    const user = await create(acme);
+    const stored = (await bed.system.repos.users.findById(acme.organization.id, user.id))!;
+    await bed.system.repos.users.update(acme.organization.id, user.id, stored.version, { enterprise: { manager: { value: foreign.id } } }, new Date());
+    for (const res of [await acme.request('GET', `/Users/${user.id}`), await acme.request('GET', `/Users?filter=${encodeURIComponent(`id eq "${user.id}"`)}`)]) {
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.body).not.toContain('Secret Globex Name');
+    }
+    expect((await acme.request('GET', `/Users/${user.id}`)).json()[ENTERPRISE_SCHEMA].manager).toEqual({ value: foreign.id, $ref: `${user.meta.location.replace(/[^/]+$/, '')}${foreign.id}` });
+    // An unrelated change is still accepted: only a manager named anew is checked.
+    const res = await acme.request('PATCH', `/Users/${user.id}`, patch({ op: 'replace', path: 'title', value: 'Still fine' }));
+    expect(res.statusCode, res.body).toBe(200);
+  });
+
   it('at most one primary; wrong types are invalidValue', async () => {
     const two = await acme.request('POST', '/Users', newUser(`profile-primary-${Date.now()}@example.test`, { phoneNumbers: [{ value: '1', primary: true }, { value: '2', primary: 'True' }] }));
     expectScimError(two, 400, 'invalidValue');
