@@ -70,6 +70,18 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // A DELETE (or OPTIONS) without a body is body-less whatever Content-Type it names: Okta sends
+  // `Content-Type: application/scim+json` on every request, and a JSON parser would refuse the
+  // empty body with 400. Only a request that announces no bytes is treated so; one with a body
+  // is still parsed (and checked) as its Content-Type says. GET and HEAD are never parsed.
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'DELETE' && request.method !== 'OPTIONS') return;
+    const { headers } = request;
+    const length = headers['content-length'];
+    if (headers['content-type'] !== undefined && headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+      delete headers['content-type'];
+    }
+  });
   addStrictTransportSecurity(app, system.config.publicUrl);
   addBrowserCors(app, system);
 

@@ -12,6 +12,7 @@ import * as leanProviderStorage from './migrations/0005_lean_provider_storage.ts
 import * as givenNameSearch from './migrations/0006_given_name_search.ts';
 import * as applicationAllowedOrigins from './migrations/0007_application_allowed_origins.ts';
 import * as outboxHandOver from './migrations/0008_outbox_hand_over.ts';
+import * as userProfile from './migrations/0009_user_profile.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0006_given_name_search': givenNameSearch,
   '0007_application_allowed_origins': applicationAllowedOrigins,
   '0008_outbox_hand_over': outboxHandOver,
+  '0009_user_profile': userProfile,
 };
 
 /**

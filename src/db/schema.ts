@@ -35,6 +35,8 @@ export interface UsersTable {
   display_name: string | null;
   /** SCIM enterprise extension attributes, as JSON. */
   enterprise_json: string | null;
+  /** SCIM core profile attributes (nickName, title, phoneNumbers, addresses, ...), as JSON. */
+  profile_json: string | null;
 }
 
 export interface UserEmailsTable {

@@ -47,6 +47,8 @@ export interface User {
   displayName?: string | null;
   /** SCIM enterprise extension attributes. */
   enterprise?: Record<string, unknown> | null;
+  /** SCIM core profile attributes besides names, emails and state (nickName, title, phoneNumbers, ...). */
+  profile?: Record<string, unknown> | null;
 }
 
 function toUser(row: Selectable<UsersTable>): User {
@@ -66,11 +68,12 @@ function toUser(row: Selectable<UsersTable>): User {
     externalId: row.external_id,
     displayName: row.display_name,
     enterprise: row.enterprise_json === null ? null : JSON.parse(row.enterprise_json),
+    profile: row.profile_json === null || row.profile_json === undefined ? null : JSON.parse(row.profile_json),
   };
 }
 
 export type UserChanges = Partial<
-  Pick<User, 'givenName' | 'familyName' | 'accountState' | 'emailVerified' | 'adminRole' | 'externalId' | 'displayName' | 'enterprise'>
+  Pick<User, 'givenName' | 'familyName' | 'accountState' | 'emailVerified' | 'adminRole' | 'externalId' | 'displayName' | 'enterprise' | 'profile'>
 >;
 
 /** Columns a list can be ordered by; `id` always breaks ties so keyset paging is exact. */
@@ -169,6 +172,7 @@ export function createUserRepo(db: Kysely<Database>) {
           external_id: user.externalId ?? null,
           display_name: user.displayName ?? null,
           enterprise_json: user.enterprise ? JSON.stringify(user.enterprise) : null,
+          profile_json: user.profile ? JSON.stringify(user.profile) : null,
         })
         .execute()
         .catch(translateConstraintError);
@@ -241,6 +245,7 @@ export function createUserRepo(db: Kysely<Database>) {
           ...(changes.externalId !== undefined && { external_id: changes.externalId }),
           ...(changes.displayName !== undefined && { display_name: changes.displayName }),
           ...(changes.enterprise !== undefined && { enterprise_json: changes.enterprise ? JSON.stringify(changes.enterprise) : null }),
+          ...(changes.profile !== undefined && { profile_json: changes.profile ? JSON.stringify(changes.profile) : null }),
           modified_at: now,
           version: expectedVersion + 1,
         })

@@ -172,8 +172,8 @@ describe('the request envelope', () => {
   });
 
   it('names the failing operation in the detail', () => {
-    const error = expectFailure(ada(), body({ op: 'replace', path: 'active', value: false }, { op: 'replace', path: 'nickName', value: 'Ada' }), 'invalidPath');
-    expect(error.message).toMatch(/^Operations\[1\] \(replace nickName\): "nickName" is not an attribute of the User resource/);
+    const error = expectFailure(ada(), body({ op: 'replace', path: 'active', value: false }, { op: 'replace', path: 'favouriteColour', value: 'Ada' }), 'invalidPath');
+    expect(error.message).toMatch(/^Operations\[1\] \(replace favouriteColour\): "favouriteColour" is not an attribute of the User resource/);
   });
 });
 
@@ -332,11 +332,14 @@ describe('add', () => {
     expect(memberIds(result)).toEqual([ID_A, ID_B, ID_A.toUpperCase()]);
   });
 
-  it('sets a sub-attribute of the values a filter selects, and fails with noTarget when none match', () => {
+  it('sets a sub-attribute of the values a filter selects, and creates the value an eq filter describes when none match', () => {
     const result = patch(ada(), body({ op: 'add', path: 'emails[type eq "home"].value', value: 'lovelace@home.example' }));
     expect((result.emails as Json[])[1]).toEqual({ value: 'lovelace@home.example', type: 'home', primary: false });
-    expectFailure(ada(), body({ op: 'add', path: 'emails[type eq "other"].value', value: 'x@example.org' }), 'noTarget', /no value of emails matches/);
-    expectFailure(ada(), body({ op: 'Add', path: 'emails[type eq "other"]', value: { value: 'x@example.org' } }), 'noTarget');
+    expect((patch(ada(), body({ op: 'add', path: 'emails[type eq "other"].value', value: 'x@example.org' })).emails as Json[]).at(-1)).toEqual({ type: 'other', value: 'x@example.org' });
+    expect((patch(ada(), body({ op: 'Add', path: 'emails[type eq "other"]', value: { value: 'x@example.org' } })).emails as Json[]).at(-1)).toEqual({ type: 'other', value: 'x@example.org' });
+    // Only a filter of eqs describes a value; anything else that matches nothing is noTarget.
+    expectFailure(ada(), body({ op: 'add', path: 'emails[type co "oth"].value', value: 'x@example.org' }), 'noTarget', /no value of emails matches/);
+    expectFailure(ada(), body({ op: 'add', path: 'emails[type eq "other" or type eq "x"].value', value: 'x@example.org' }), 'noTarget');
   });
 
   it('merges an object into the values a filter selects', () => {
@@ -381,7 +384,7 @@ describe('replace', () => {
   });
 
   it('fails with noTarget when the filter matches no value (RFC 7644 section 3.5.2.3)', () => {
-    expectFailure(ada(), body({ op: 'replace', path: 'emails[type eq "other"].value', value: 'x@example.org' }), 'noTarget');
+    expectFailure(ada(), body({ op: 'replace', path: 'emails[type sw "oth"].value', value: 'x@example.org' }), 'noTarget');
     expectFailure(engineers(), body({ op: 'replace', path: 'members[value eq "nobody"]', value: { value: 'nobody' } }), 'noTarget', undefined, GROUP_RESOURCE);
   });
 
@@ -539,8 +542,8 @@ describe('mutability', () => {
 
 describe('unknown attributes and wrong types', () => {
   it.each([
-    ['an unknown attribute', { op: 'replace', path: 'nickName', value: 'Ada' }, /"nickName" is not an attribute/],
-    ['an unknown sub-attribute', { op: 'replace', path: 'name.middleName', value: 'King' }, /"middleName" is not a sub-attribute of name/],
+    ['an unknown attribute', { op: 'replace', path: 'favouriteColour', value: 'Ada' }, /"favouriteColour" is not an attribute/],
+    ['an unknown sub-attribute', { op: 'replace', path: 'name.nickName', value: 'King' }, /"nickName" is not a sub-attribute of name/],
     ['a sub-attribute of a simple attribute', { op: 'replace', path: 'displayName.value', value: 'x' }, /displayName/],
     ['an extension attribute without its URI', { op: 'replace', path: 'department', value: 'x' }, /"department" is not an attribute/],
     ['an unknown schema URI', { op: 'replace', path: 'urn:example:params:scim:schemas:Custom:tier', value: 'gold' }, /not a schema of this resource/],
@@ -548,7 +551,7 @@ describe('unknown attributes and wrong types', () => {
     ['a malformed path', { op: 'replace', path: 'emails[type eq "work"', value: 'x' }, /missing '\]'/],
     ['a value filter on a single-valued attribute', { op: 'replace', path: 'name[givenName eq "Ada"]', value: {} }, /single-valued/],
     ['a filter on an unknown sub-attribute', { op: 'remove', path: 'emails[kind eq "work"]' }, /"kind", which is not a sub-attribute of emails/],
-    ['an unknown key in a path-less value', { op: 'add', value: { displayName: 'Ada', nickName: 'Ada' } }, /"nickName" is not an attribute/],
+    ['an unknown key in a path-less value', { op: 'add', value: { displayName: 'Ada', favouriteColour: 'Ada' } }, /"favouriteColour" is not an attribute/],
     ['an unknown key in an extension object', { op: 'add', value: { [ENT]: { department: 'x', tier: 'gold' } } }, /"tier" is not an attribute of urn:ietf/],
     ['an unknown sub-attribute in a value', { op: 'add', path: 'emails', value: [{ value: 'x@example.org', label: 'x' }] }, /"label" is not a sub-attribute of emails/],
   ])('refuses %s with invalidPath', (_, operation, detail) => {

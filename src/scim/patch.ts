@@ -285,7 +285,7 @@ function setTarget(context: Context, op: 'add' | 'replace', target: Target, valu
   const before = readAttribute(context, target);
   let after: unknown;
   if (def.multiValued) {
-    const list = toList(before);
+    let list = toList(before);
     if (sub === undefined && filter === undefined) {
       const given = (Array.isArray(value) ? value : [value]).map((v) => coerceElement(def, v, target.text));
       if (op === 'replace') {
@@ -297,7 +297,18 @@ function setTarget(context: Context, op: 'add' | 'replace', target: Target, valu
         after = normalizePrimary(def, [...list, ...added], added);
       }
     } else {
-      const indices = selectedIndices(def, list, filter);
+      let indices = selectedIndices(def, list, filter);
+      // A value path that matches nothing names a value to create when its filter pins the
+      // value down with `eq`s only (Entra: `emails[type eq "home"].value`): it is added, seeded
+      // with the filter's values, and then set as if it had been there (RFC 7644 3.5.2.1 is
+      // silent; noTarget would make Entra's default mappings fail for every new user).
+      // Not for reference-like values (members, groups): a filter on them names a resource, never a value to invent.
+      const referenceLike = findAttribute(def.subAttributes ?? [], '$ref') !== undefined;
+      const seed = def.type === 'complex' && !referenceLike && filter !== undefined && indices.length === 0 ? seedOf(def, filter) : undefined;
+      if (seed !== undefined) {
+        list = [...list, seed];
+        indices = [list.length - 1];
+      }
       if (indices.length === 0) {
         throw noTarget(filter ? `no value of ${def.name} matches the filter in "${target.text}"` : `${def.name} has no values to set ${sub?.name} on`);
       }
@@ -327,6 +338,25 @@ function setTarget(context: Context, op: 'add' | 'replace', target: Target, valu
     after = coerceScalar(def, value, target.text);
   }
   commit(context, target, before, after);
+}
+
+/** The value a filter of `eq`s joined by `and` describes (`type eq "work"`), or undefined for any other filter. */
+function seedOf(def: AttributeDefinition, filter: FilterNode): Json | undefined {
+  if (filter.kind === 'and') {
+    const left = seedOf(def, filter.left);
+    const right = seedOf(def, filter.right);
+    if (!left || !right) return undefined;
+    for (const key of Object.keys(right)) if (Object.hasOwn(left, key) && left[key] !== right[key]) return undefined;
+    return { ...left, ...right };
+  }
+  if (filter.kind !== 'compare' || filter.op !== 'eq' || filter.path.uri !== undefined || filter.path.subAttribute !== undefined) return undefined;
+  const sub = findAttribute(def.subAttributes ?? [], filter.path.attribute);
+  if (!sub || sub.mutability === 'readOnly' || filter.value === null) return undefined;
+  try {
+    return { [sub.name]: coerceScalar(sub, filter.value, sub.name) };
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,6 +46,53 @@ function attr(name: string, description: string, overrides: Partial<AttributeDef
   };
 }
 
+function multiValued(name: string, description: string, valueDescription: string, types: string[], extra: AttributeDefinition[] = []): AttributeDefinition {
+  return attr(name, description, {
+    type: 'complex',
+    multiValued: true,
+    subAttributes: [
+      attr('value', valueDescription),
+      attr('display', 'A label for the value, for display only'),
+      attr('type', 'The kind of value', { canonicalValues: types }),
+      attr('primary', 'Whether this is the preferred value; at most one is', { type: 'boolean' }),
+      ...extra,
+    ],
+  });
+}
+
+/**
+ * Core User attributes (RFC 7643 section 4.1) that are stored as given, together in the user's
+ * profile, and returned as stored: nothing in Tessera derives anything from them.
+ */
+export const PROFILE_ATTRIBUTES: AttributeDefinition[] = [
+  attr('nickName', 'The casual name of the user'),
+  attr('profileUrl', "The URL of the user's online profile", { type: 'reference', referenceTypes: ['external'] }),
+  attr('title', "The user's title, such as Vice President"),
+  attr('preferredLanguage', "The user's preferred written or spoken languages, as in the HTTP Accept-Language header, such as en-US"),
+  attr('locale', "The user's default location for localisation, such as en-US"),
+  attr('timezone', "The user's time zone in the IANA database format, such as Europe/Berlin"),
+  multiValued('phoneNumbers', "The user's phone numbers", 'The phone number', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
+  multiValued('ims', "The user's instant messaging addresses", 'The instant messaging address', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
+  multiValued('photos', "URLs of the user's photos", 'The URL of the photo', ['photo', 'thumbnail']),
+  attr('addresses', "The user's physical mailing addresses", {
+    type: 'complex',
+    multiValued: true,
+    subAttributes: [
+      attr('formatted', 'The full address, formatted for display'),
+      attr('streetAddress', 'The street address'),
+      attr('locality', 'The city or locality'),
+      attr('region', 'The state or region'),
+      attr('postalCode', 'The postal code'),
+      attr('country', 'The country, as an ISO 3166-1 alpha-2 code'),
+      attr('type', 'The kind of address', { canonicalValues: ['work', 'home', 'other'] }),
+      attr('primary', 'Whether this is the preferred address; at most one is', { type: 'boolean' }),
+    ],
+  }),
+];
+
+/** The sub-attributes of `name` that are stored in the profile (given and family names have columns). */
+export const PROFILE_NAME_PARTS = ['middleName', 'honorificPrefix', 'honorificSuffix'] as const;
+
 export const userSchema: SchemaDefinition = {
   id: USER_SCHEMA,
   name: 'User',
@@ -63,9 +110,13 @@ export const userSchema: SchemaDefinition = {
         attr('formatted', 'The full name, derived from the given and family names', { mutability: 'readOnly' }),
         attr('familyName', 'The family (last) name'),
         attr('givenName', 'The given (first) name'),
+        attr('middleName', 'The middle name(s)'),
+        attr('honorificPrefix', 'The honorific prefix or title, such as Ms.'),
+        attr('honorificSuffix', 'The honorific suffix, such as III'),
       ],
     }),
     attr('displayName', 'The name shown for the user; derived from the given and family names when not set'),
+    ...PROFILE_ATTRIBUTES,
     attr('emails', "The user's email addresses; the primary one is the userName", {
       type: 'complex',
       multiValued: true,
@@ -104,12 +155,12 @@ export const enterpriseUserSchema: SchemaDefinition = {
     attr('organization', 'Organization'),
     attr('division', 'Division'),
     attr('department', 'Department'),
-    attr('manager', "The user's manager", {
+    attr('manager', "The user's manager: a user of the same organization, by id", {
       type: 'complex',
       subAttributes: [
         attr('value', "The manager's id", { caseExact: true }),
-        attr('$ref', "The URI of the manager's user", { type: 'reference', referenceTypes: ['User'] }),
-        attr('displayName', "The manager's display name", { mutability: 'readOnly' }),
+        attr('$ref', "The URI of the manager's user, derived from the value", { type: 'reference', referenceTypes: ['User'], mutability: 'readOnly' }),
+        attr('displayName', "The manager's display name, read from the manager's user", { mutability: 'readOnly' }),
       ],
     }),
   ],

@@ -4,7 +4,7 @@
 
 import type { UserView, NewUserInput, ReplaceUserInput } from '../services/user-service.ts';
 import type { UserEmail } from '../repos/user-repo.ts';
-import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, WSO2_USER_SCHEMA } from './schema-definitions.ts';
+import { ENTERPRISE_USER_SCHEMA, PROFILE_ATTRIBUTES, PROFILE_NAME_PARTS, USER_SCHEMA, WSO2_USER_SCHEMA } from './schema-definitions.ts';
 import { invalidValue, mutability, ScimError } from './errors.ts';
 import { weakEtag } from './etag.ts';
 
@@ -23,12 +23,30 @@ const ENTERPRISE_STRINGS = ['employeeNumber', 'costCenter', 'organization', 'div
 export function toScimUser(view: UserView, locations: ScimLocations, options: { forPatch?: boolean } = {}): Record<string, unknown> {
   const { user, emails, groups } = view;
   const formatted = [user.givenName, user.familyName].filter(Boolean).join(' ');
+  const profile = user.profile ?? {};
+  const nameParts = isObject(profile.name) ? profile.name : {};
   const name = {
     ...(user.givenName && { givenName: user.givenName }),
     ...(user.familyName && { familyName: user.familyName }),
+    ...nameParts,
     ...(formatted && { formatted }),
   };
-  const enterprise = user.enterprise && Object.keys(user.enterprise).length > 0 ? user.enterprise : undefined;
+  const profileAttributes = Object.fromEntries(Object.entries(profile).filter(([key]) => key !== 'name'));
+  const stored = user.enterprise && Object.keys(user.enterprise).length > 0 ? user.enterprise : undefined;
+  // The manager's $ref and displayName are derived at read time (the displayName only when the
+  // manager is still a user of this organization); a PATCH applies to the stored value alone.
+  const managerId = (stored?.manager as { value?: unknown } | undefined)?.value;
+  const enterprise =
+    stored && typeof managerId === 'string' && !options.forPatch
+      ? {
+          ...stored,
+          manager: {
+            value: managerId,
+            $ref: `${locations.base}/Users/${managerId}`,
+            ...(view.manager?.id === managerId && { displayName: view.manager.displayName }),
+          },
+        }
+      : stored;
   return {
     schemas: [USER_SCHEMA, ...(enterprise ? [ENTERPRISE_USER_SCHEMA] : []), WSO2_USER_SCHEMA],
     id: user.id,
@@ -36,6 +54,7 @@ export function toScimUser(view: UserView, locations: ScimLocations, options: { 
     userName: user.userName,
     ...(Object.keys(name).length > 0 && { name }),
     ...((user.displayName || (formatted && !options.forPatch)) && { displayName: user.displayName || formatted }),
+    ...profileAttributes,
     emails: emails.map((e) => ({ value: e.value, ...(e.type && { type: e.type }), primary: e.primary })),
     userType: user.userType === 'administrator' ? 'Administrator' : 'Customer',
     active: user.accountState !== 'disabled',
@@ -96,6 +115,62 @@ function readEmails(value: unknown): UserEmail[] | undefined {
       primary: optionalBoolean(pick(entry, 'primary'), `emails[${i}].primary`) ?? false,
     };
   });
+}
+
+const MAX_PROFILE_TEXT = 2048;
+const MAX_PROFILE_VALUES = 50;
+
+function profileText(value: unknown, where: string): string | undefined {
+  const text = optionalString(value, where);
+  if (text === undefined || text === null || text.trim() === '') return undefined;
+  if (text.length > MAX_PROFILE_TEXT) throw invalidValue(`${where} must be at most ${MAX_PROFILE_TEXT} characters`);
+  return text;
+}
+
+/**
+ * The stored profile (schema-definitions PROFILE_ATTRIBUTES, and name's middleName and
+ * honorifics) read from a User representation. Empty values are dropped; multi-valued ones keep
+ * only their known sub-attributes, and at most one may be primary. Undefined: none given.
+ */
+function readProfile(body: Record<string, unknown>, name: Record<string, unknown> | undefined): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  if (name) {
+    const parts: Record<string, string> = {};
+    for (const part of PROFILE_NAME_PARTS) {
+      const v = profileText(pick(name, part), `name.${part}`);
+      if (v !== undefined) parts[part] = v;
+    }
+    if (Object.keys(parts).length > 0) out.name = parts;
+  }
+  for (const def of PROFILE_ATTRIBUTES) {
+    const raw = pick(body, def.name);
+    if (raw === undefined || raw === null) continue;
+    if (!def.multiValued) {
+      const v = profileText(raw, def.name);
+      if (v !== undefined) out[def.name] = v;
+      continue;
+    }
+    if (!Array.isArray(raw)) throw invalidValue(`${def.name} must be an array`);
+    if (raw.length > MAX_PROFILE_VALUES) throw invalidValue(`${def.name} may hold at most ${MAX_PROFILE_VALUES} values`);
+    const values = raw.map((entry, i) => {
+      if (!isObject(entry)) throw invalidValue(`${def.name}[${i}] must be an object`);
+      const value: Record<string, unknown> = {};
+      for (const sub of def.subAttributes ?? []) {
+        const where = `${def.name}[${i}].${sub.name}`;
+        if (sub.type === 'boolean') {
+          const flag = optionalBoolean(pick(entry, sub.name), where);
+          if (flag !== undefined) value[sub.name] = flag;
+        } else {
+          const text = profileText(pick(entry, sub.name), where);
+          if (text !== undefined) value[sub.name] = text;
+        }
+      }
+      return value;
+    }).filter((value) => Object.keys(value).some((key) => key !== 'primary' && key !== 'type'));
+    if (values.filter((v) => v.primary === true).length > 1) throw invalidValue(`only one value of ${def.name} may be primary`);
+    if (values.length > 0) out[def.name] = values;
+  }
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 function readEnterprise(value: unknown): Record<string, unknown> | null | undefined {
@@ -174,6 +249,7 @@ export function readScimUser(body: unknown, options: ReadUserOptions): ReadUser 
     externalId: optionalString(pick(body, 'externalId'), 'externalId') ?? null,
     emails: readEmails(pick(body, 'emails')) ?? [],
     enterprise: readEnterprise(pick(body, ENTERPRISE_USER_SCHEMA)) ?? null,
+    profile: readProfile(body, name ? (name as Record<string, unknown>) : undefined),
     active: activeFlag ?? true,
     locked: (wso2 && optionalBoolean(pick(wso2, 'accountLocked'), 'accountLocked')) ?? false,
     emailVerified: (wso2 && optionalBoolean(pick(wso2, 'emailVerified'), 'emailVerified')) ?? false,
@@ -192,6 +268,7 @@ export function toReplaceInput(read: ReadUser): ReplaceUserInput {
     externalId: read.externalId ?? null,
     emails: read.emails ?? [],
     enterprise: read.enterprise ?? null,
+    profile: read.profile ?? null,
     active: read.active ?? true,
     locked: read.locked ?? false,
     emailVerified: read.emailVerified ?? false,

@@ -30,6 +30,8 @@ export interface UserAttributes {
   externalId: string | null;
   emails: UserEmail[];
   enterprise: Record<string, unknown> | null;
+  /** SCIM core profile attributes (nickName, title, phoneNumbers, addresses, ...); undefined on a replace keeps the stored ones. */
+  profile?: Record<string, unknown> | null;
   active: boolean;
   locked: boolean;
   emailVerified: boolean;
@@ -68,6 +70,13 @@ export interface UserView {
   temporaryPassword: boolean;
   /** On create with askPassword: the invitation's link and how it is delivered. */
   invitation?: InvitationLink;
+  /** The enterprise manager, resolved at read time in the same organization (absent when unknown). */
+  manager?: { id: string; displayName: string };
+}
+
+function managerIdOf(enterprise: Record<string, unknown> | null | undefined): string | undefined {
+  const manager = enterprise?.manager as { value?: unknown } | undefined;
+  return typeof manager?.value === 'string' ? manager.value : undefined;
 }
 
 function invalid(message: string, field: string): AppError {
@@ -105,6 +114,7 @@ function cleanAttributes(input: Partial<UserAttributes>): UserAttributes {
     externalId: cleanText(input.externalId, 'externalId'),
     emails: cleanEmails(input.emails),
     enterprise: input.enterprise && Object.keys(input.enterprise).length > 0 ? input.enterprise : null,
+    profile: input.profile === undefined ? undefined : input.profile && Object.keys(input.profile).length > 0 ? input.profile : null,
     active: input.active ?? true,
     locked: input.locked ?? false,
     emailVerified: input.emailVerified ?? false,
@@ -159,7 +169,28 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       tx.groups.listGroupsOfUsers(orgId, ids),
       tx.credentials.usersWithTemporaryPassword(orgId, ids),
     ]);
-    return users.map((user) => ({ user, emails: emails.get(user.id) ?? [], groups: groups.get(user.id) ?? [], temporaryPassword: temporary.has(user.id) }));
+    return withManagers(tx, orgId, users.map((user) => ({ user, emails: emails.get(user.id) ?? [], groups: groups.get(user.id) ?? [], temporaryPassword: temporary.has(user.id) })));
+  }
+
+  /** Resolves the enterprise managers of `list` in one query, only among the organization's own users. */
+  async function withManagers(tx: RepoSet, orgId: string, list: UserView[]): Promise<UserView[]> {
+    const ids = [...new Set(list.map((v) => managerIdOf(v.user.enterprise)).filter((id): id is string => id !== undefined))];
+    if (ids.length === 0) return list;
+    const managers = new Map((await tx.users.findManyByIds(orgId, ids)).map((m) => [m.id, m]));
+    return list.map((v) => {
+      const manager = managers.get(managerIdOf(v.user.enterprise) ?? '');
+      if (!manager) return v;
+      const displayName = manager.displayName || [manager.givenName, manager.familyName].filter(Boolean).join(' ') || manager.userName;
+      return { ...v, manager: { id: manager.id, displayName } };
+    });
+  }
+
+  /** A manager named anew must be a user of the same organization, and not the user themselves. */
+  async function requireManager(tx: RepoSet, orgId: string, userId: string, enterprise: Record<string, unknown> | null | undefined, before?: Record<string, unknown> | null) {
+    const managerId = managerIdOf(enterprise);
+    if (managerId === undefined || managerId === managerIdOf(before)) return;
+    if (managerId === userId) throw invalid('A user cannot be their own manager', 'manager');
+    if (!(await tx.users.findById(orgId, managerId))) throw invalid(`No user with id "${managerId}" in this organization to be the manager`, 'manager');
   }
 
   async function view(tx: RepoSet, user: User): Promise<UserView> {
@@ -193,6 +224,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     async writeCreate(tx: RepoSet, organization: Organization, prepared: PreparedUser, ctx: RequestContext): Promise<UserView> {
       const now = clock.now();
       const { input, attributes } = prepared;
+      await requireManager(tx, organization.id, '', attributes.enterprise);
       if (input.administrator) await assertMayActOnAccount(tx, organization.id, ctx, { id: '', userType: 'administrator', adminRole: 'admin' }, 'create');
       const user: User = {
         id: newId(),
@@ -203,6 +235,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         displayName: attributes.displayName,
         externalId: attributes.externalId,
         enterprise: attributes.enterprise,
+        profile: attributes.profile ?? null,
         userType: input.administrator ? 'administrator' : 'customer',
         adminRole: input.administrator ? 'admin' : null,
         accountState: stateFor(input.askPassword ? 'pending' : 'active', attributes),
@@ -240,7 +273,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
         targetId: user.id,
         after: { ...auditView(user), groupIds: input.groupIds ?? [], ...(invitation && { delivery: invitation.delivery, mailId: invitation.mailId }) },
       });
-      return { user, emails, groups, temporaryPassword, ...(invitation && { invitation }) };
+      return (await withManagers(tx, organization.id, [{ user, emails, groups, temporaryPassword, ...(invitation && { invitation }) }]))[0];
     },
 
     async createUser(organization: Organization, input: NewUserInput, ctx: RequestContext): Promise<UserView> {
@@ -284,6 +317,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       assertVersion(current, expectedVersion);
       const now = clock.now();
       const { attributes, passwordHash } = prepared;
+      await requireManager(tx, organization.id, id, attributes.enterprise, current.enterprise);
       let accountState = stateFor(current.accountState, attributes);
       // An administrator giving a pending (invited) user a password activates the account.
       if (passwordHash && accountState === 'pending') accountState = 'active';
@@ -302,6 +336,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
           displayName: attributes.displayName,
           externalId: attributes.externalId,
           enterprise: attributes.enterprise,
+          profile: attributes.profile,
           emailVerified: attributes.emailVerified,
           accountState,
         },
@@ -370,7 +405,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
 
     async listUsers(orgId: string, query: UserListQuery): Promise<UserView[]> {
       // Not with an offset: the skipped rows would pay for their details too.
-      if (repos.users.listsWithDetails && !query.offset) return repos.users.listWithDetails(orgId, query);
+      if (repos.users.listsWithDetails && !query.offset) return withManagers(repos, orgId, await repos.users.listWithDetails(orgId, query));
       return views(repos, orgId, await repos.users.list(orgId, query));
     },
 

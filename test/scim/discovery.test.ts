@@ -195,7 +195,7 @@ describe('SCIM discovery', () => {
       for (const sub of groups.subAttributes) expect(sub.mutability, `groups.${sub.name}`).toBe('readOnly');
       expect(attribute(attributes, 'emails')).toMatchObject({ type: 'complex', multiValued: true });
       expect(attribute(attributes, 'active')).toMatchObject({ type: 'boolean' });
-      expect(attribute(attributes, 'name').subAttributes.map((s: Json) => s.name).sort()).toEqual(['familyName', 'formatted', 'givenName']);
+      expect(attribute(attributes, 'name').subAttributes.map((s: Json) => s.name).sort()).toEqual(['familyName', 'formatted', 'givenName', 'honorificPrefix', 'honorificSuffix', 'middleName']);
       const meta = attribute(attributes, 'meta');
       expect(meta.mutability).toBe('readOnly');
       expect(attributes.find((a) => a.name === 'id')).toBeUndefined();

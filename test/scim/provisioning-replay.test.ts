@@ -126,9 +126,13 @@ describe('provisioning replay: Microsoft Entra ID', () => {
   });
 
   // Documented by Microsoft ("/Users: ... a GET to /Users with a filter must allow for both
-  // userName eq ... and emails[type eq "work"].value eq ... queries"), but the filter parser
-  // refuses a sub-attribute after a value path (400 invalidFilter): see src/scim/filter/parser.ts.
-  it.todo('Get User by query: emails[type eq "work"].value eq "..." (the Entra matching filter)');
+  // userName eq ... and emails[type eq "work"].value eq ... queries").
+  it('Get User by query: emails[type eq "work"].value eq "..." (the Entra matching filter)', async () => {
+    const res = await entra.request('GET', `/Users?filter=${q('emails[type eq "work"].value eq "Joy.Young@Contoso.test"')}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().totalResults).toBe(1);
+    expect(res.json().Resources[0].id).toBe(userId);
+  });
 
   it('Create User again for the same userName is 409 uniqueness, so Entra matches instead of duplicating', async () => {
     const res = await entra.request('POST', '/Users', {
@@ -214,14 +218,13 @@ describe('provisioning replay: Microsoft Entra ID', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     expect((await getUser(userId)).displayName).toBe('Babs');
-    // The recorded example uses nickName, which Tessera's schema does not have: that is a
-    // precise 400 (so an admin sees the unmapped attribute), not a silent no-op.
-    const unknown = await entra.request('PATCH', `/Users/${userId}`, {
+    // The recorded example uses nickName, a standard attribute Tessera stores.
+    const nick = await entra.request('PATCH', `/Users/${userId}`, {
       schemas: [PATCH_OP],
       Operations: [{ op: 'Add', path: 'nickName', value: 'Babs' }],
     });
-    expect(unknown.statusCode).toBe(400);
-    expect(unknown.json().scimType).toBe('invalidPath');
+    expect(nick.statusCode, nick.body).toBe(200);
+    expect((await getUser(userId)).nickName).toBe('Babs');
   });
 
   it('Add and replace the manager with the bare id Entra sends as the value', async () => {
@@ -237,7 +240,7 @@ describe('provisioning replay: Microsoft Entra ID', () => {
       Operations: [{ op: 'Add', path: `${ENTERPRISE}:manager`, value: other.json().id }],
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect((await getUser(userId))[ENTERPRISE].manager).toEqual({ value: other.json().id });
+    expect((await getUser(userId))[ENTERPRISE].manager).toEqual({ value: other.json().id, $ref: other.json().meta.location, displayName: 'test_user_other_boss@contoso.test' });
 
     const back = await entra.request('PATCH', `/Users/${userId}`, {
       schemas: [PATCH_OP],

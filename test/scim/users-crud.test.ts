@@ -144,12 +144,15 @@ describe('POST /Users', () => {
   });
 
   it('keeps the enterprise extension', async () => {
-    const enterprise = { employeeNumber: '701984', costCenter: '4130', organization: 'Universal Studios', division: 'Theme Park', department: 'Tour Operations', manager: { value: 'mgr-1' } };
+    const manager = await create('enterprise-manager@acme.test', { displayName: 'Mia Manager' });
+    const enterprise = { employeeNumber: '701984', costCenter: '4130', organization: 'Universal Studios', division: 'Theme Park', department: 'Tour Operations', manager: { value: manager.id } };
     const body = await create('enterprise@acme.test', { schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA], [ENTERPRISE_SCHEMA]: enterprise });
     expect(body.schemas).toContain(ENTERPRISE_SCHEMA);
-    expect(body[ENTERPRISE_SCHEMA]).toEqual(enterprise);
+    // The manager's $ref and displayName are derived when the user is read.
+    const shown = { ...enterprise, manager: { value: manager.id, $ref: manager.meta.location, displayName: 'Mia Manager' } };
+    expect(body[ENTERPRISE_SCHEMA]).toEqual(shown);
     const read = expectStatus(await request('GET', `/Users/${body.id}`), 200).json();
-    expect(read[ENTERPRISE_SCHEMA]).toEqual(enterprise);
+    expect(read[ENTERPRISE_SCHEMA]).toEqual(shown);
   });
 
   it('invites with askPassword: the account is PENDING and has no password', async () => {

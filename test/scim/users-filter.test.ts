@@ -274,7 +274,7 @@ describe('invalid filters: 400 invalidFilter', () => {
     'userName pr "x"',
     'and',
     'userName eq "a" userName eq "b"',
-    'emails[type eq "work"].value eq "x"',
+    'emails[type eq "work"].value',
     'emails[type[value eq "x"]]',
   ];
   const mistyped = [

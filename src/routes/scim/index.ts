@@ -18,6 +18,7 @@ import { userRoutes } from './users.ts';
 import { groupRoutes } from './groups.ts';
 import { meRoutes } from './me.ts';
 import { bulkRoutes } from './bulk.ts';
+import { rootSearchRoutes } from './root-search.ts';
 
 const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -113,5 +114,6 @@ export async function scimRoutes(app: FastifyInstance, { system }: { system: Sys
     await secured.register(groupRoutes, { system });
     await secured.register(meRoutes, { system });
     await secured.register(bulkRoutes, { system });
+    await secured.register(rootSearchRoutes, { system });
   });
 }

@@ -11,7 +11,7 @@ import { AppError, isAppError } from '../../errors.ts';
 import { applyPatch, parsePatchRequest, type PatchOperation } from '../../scim/patch.ts';
 import { parsePatchPath } from '../../scim/filter/parser.ts';
 import { GROUP_RESOURCE, USER_RESOURCE } from '../../scim/schema-definitions.ts';
-import { readScimUser, toReplaceInput, toScimUser, type ScimLocations } from '../../scim/user-resource.ts';
+import { pick, readScimUser, toReplaceInput, toScimUser, type ScimLocations } from '../../scim/user-resource.ts';
 import { readMemberIds, readScimGroup, toScimGroup } from '../../scim/group-resource.ts';
 
 export interface OperationContext {
@@ -45,6 +45,18 @@ async function retryingConcurrentChanges<T>(expectedVersion: number | undefined,
 
 function inTransaction<T>(c: OperationContext, tx: RepoSet | undefined, work: (tx: RepoSet) => Promise<T>): Promise<T> {
   return tx ? work(tx) : c.system.repos.transaction(work);
+}
+
+/** Whether two JSON values are equal, object keys in any order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 async function currentUser(tx: RepoSet, orgId: string, id: string) {
@@ -84,8 +96,20 @@ async function patchUserOnce(c: OperationContext, id: string, body: unknown, exp
   const saved = await inTransaction(c, tx, async (t) => {
     await t.users.lock(c.organization.id, id);
     const view = await users.getUserIn(t, c.organization.id, id);
-    const patched = applyPatch(toScimUser(view, c.locations, { forPatch: true }), body, USER_RESOURCE);
+    const original = toScimUser(view, c.locations, { forPatch: true });
+    const patched = applyPatch(original, body, USER_RESOURCE);
+    // `remove active` unassigns it; a PUT without `active` means active, but a PATCH that removes
+    // it must never re-enable a disabled account: the state is left as it is.
+    if (pick(patched, 'active') === undefined) patched.active = original.active;
     const input = toReplaceInput(readScimUser(patched, { mode: 'replace', id }));
+    // A PATCH that changes nothing keeps the version, ETag and lastModified, and writes no audit
+    // event; If-Match is still checked.
+    if (sameJson(input, toReplaceInput(readScimUser(original, { mode: 'replace', id })))) {
+      if (expectedVersion !== undefined && expectedVersion !== view.user.version) {
+        throw new AppError('user.version_mismatch', `The user has changed (version ${view.user.version}, expected ${expectedVersion}); fetch it again`);
+      }
+      return view;
+    }
     const prepared = await users.prepareReplace(c.organization, view.user, input, t);
     return users.writeReplace(t, c.organization, id, prepared, c.ctx, expectedVersion ?? view.user.version);
   });
@@ -184,6 +208,18 @@ async function patchGroupOnce(c: OperationContext, id: string, body: unknown, ex
     const input = readScimGroup(patched, { mode: 'replace', id });
     const before = new Set(current.members.map((m) => m.userId));
     const after = new Set(input.memberIds);
+    // A PATCH that changes nothing keeps the version and ETag and writes no audit event.
+    const unchanged =
+      input.displayName === current.group.displayName &&
+      (input.externalId ?? null) === (current.group.externalId ?? null) &&
+      before.size === after.size &&
+      [...after].every((m) => before.has(m));
+    if (unchanged) {
+      if (expectedVersion !== undefined && expectedVersion !== current.group.version) {
+        throw new AppError('group.version_mismatch', `The group has changed (version ${current.group.version}, expected ${expectedVersion}); fetch it again`);
+      }
+      return withMembers ? current : { ...current, members: [] };
+    }
     return groups.writeUpdate(
       t,
       c.organization.id,

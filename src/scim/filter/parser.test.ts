@@ -459,8 +459,8 @@ describe('parseFilter: malformed filters', () => {
     [`${CORE_USER}:name.1x eq 1`, /sub-attribute name "1x" at position 49 must start with a letter/],
     ['urn:ietf:bad%zz:userName eq 1', /invalid percent-encoding in schema URI at position 13/],
     // value paths
-    ['emails[type eq "work"].value eq "x"', /sub-attribute "\.value" after a value path at position 23 is not allowed in a filter/],
-    ['emails[type eq "work"].value', /not allowed in a filter/],
+    ['emails[type eq "work"].value', /expected an operator after "\.value"/],
+    ['emails[type eq "work"].value.x eq "y"', /more than one sub-attribute/],
     ['emails.type[value eq "x"]', /value filter at position 12 follows "emails.type", which has a sub-attribute/],
     ['emails[type eq "work" and addresses[type eq "home"]]', /nested value path at position 36/],
     ['emails[(addresses[type pr])]', /nested value path/],
@@ -469,6 +469,10 @@ describe('parseFilter: malformed filters', () => {
     ['emails[type eq "work"] eq "x"', /found "eq"/],
   ])('rejects %j with invalidFilter', (input, message) => {
     expect(filterError(input)).toMatch(message);
+  });
+
+  it("reads Entra's emails[type eq \"work\"].value eq \"x\" as emails[type eq \"work\" and value eq \"x\"]", () => {
+    expect(parseFilter('emails[type eq "work"].value eq "x"')).toEqual(parseFilter('emails[type eq "work" and value eq "x"]'));
   });
 
   it('rejects input that is not a string', () => {

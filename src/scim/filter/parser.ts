@@ -174,10 +174,23 @@ class Parser {
       const node = this.parseValuePath(token, path);
       const after = this.peek();
       if (after.type === 'word' && !after.spaced && after.text.startsWith('.')) {
-        this.fail(`sub-attribute ${quote(after.text)} after a value path ${at(after)} is not allowed in a filter (only in PATCH paths); filter on the sub-attribute inside the brackets instead`);
+        // Not RFC 7644 grammar, but Microsoft Entra ID matches users with
+        // `emails[type eq "work"].value eq "x"`: read it as `emails[type eq "work" and value eq "x"]`.
+        this.next();
+        const subAttribute = after.text.slice(1);
+        if (subAttribute.includes('.')) this.fail(`${quote(after.text)} ${at(after)} has more than one sub-attribute; only one level is allowed`);
+        checkName(subAttribute, after.pos + 1, 'sub-attribute', this.fail);
+        const inner = this.parseOperation(after, { attribute: subAttribute });
+        return { kind: 'valuePath', path: node.path, filter: { kind: 'and', left: node.filter, right: inner } };
       }
       return node;
     }
+    return this.parseOperation(token, path);
+  }
+
+  /** The operator and value after attribute path `path` (written as `token`). */
+  private parseOperation(token: WordToken, path: AttrPath): FilterNode {
+    const opToken = this.peek();
     if (opToken.type !== 'word') {
       return this.fail(`expected an operator after ${quote(token.text)} ${at(opToken)}, found ${describe(opToken)}`);
     }

@@ -1,0 +1,14 @@
+// The SCIM core user attributes beyond names and addresses that provisioning clients map by
+// default (RFC 7643 section 4.1: nickName, title, phoneNumbers, addresses, ...), kept together as
+// one JSON text column like 0002's enterprise_json: they are read and written with the user,
+// never searched or joined on.
+
+import type { Kysely } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('users').addColumn('profile_json', 'text').execute();
+}
+
+export async function down(): Promise<void> {
+  throw new Error('Migrations are forward-only; restore a backup instead.');
+}
