@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config.ts';
 import { openSystem } from '../src/system.ts';
 import { SYSTEM_CONTEXT } from '../src/services/request-context.ts';
 import { createBenchDatabase, fixed, freePort, machineInfo, median, percentileOfSorted, positiveInteger, printMachine, startServerProcess, withCleanup } from './support.ts';
-import { createClient, EMAIL, ORG, PASSWORD, REDIRECT_URI } from './sign-in-client.ts';
+import { createClient, EMAIL, ORG, PASSWORD, REDIRECT_URI, type SignInAs } from './sign-in-client.ts';
 
 const { values: args } = parseArgs({
   options: { rounds: { type: 'string' }, burst: { type: 'string' }, seconds: { type: 'string' } },
@@ -53,10 +53,21 @@ await withCleanup(
   async () => {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const env = { ...database.env, PUBLIC_URL: baseUrl, PORT: String(port), LOG_LEVEL: 'silent' };
+    // Behind a proxy the server trusts (loopback), so that each simulated user signs in from an
+    // address of their own, as a burst of real users would: from one address, the sign-in limits
+    // (docs/security.md section 4) would rightly refuse most of a burst before any hashing.
+    const env = { ...database.env, PUBLIC_URL: baseUrl, PORT: String(port), LOG_LEVEL: 'silent', TRUST_PROXY: '127.0.0.1' };
     const system = await openSystem(loadConfig(env));
     const { organization } = await system.services.organizations.createOrganization({ handle: ORG, displayName: 'Bench', ownerEmail: EMAIL, ownerPassword: PASSWORD }, SYSTEM_CONTEXT);
     const { application } = await system.services.applications.createApplication(organization.id, { name: 'Bench SPA', type: 'spa', redirectUris: [REDIRECT_URI] }, SYSTEM_CONTEXT);
+    // The passwords set here are the users' own, not temporary ones to change at first sign-in.
+    await system.services.settings.update(organization.id, { forceTemporaryPasswordChange: false }, SYSTEM_CONTEXT);
+    const users: SignInAs[] = [];
+    for (let i = 0; i < burst; i++) {
+      const user: SignInAs = { email: `user${i}@bench.test`, password: `${PASSWORD} ${i}`, clientIp: `10.${(i >> 8) & 255}.${i & 255}.7` };
+      await system.services.users.createUser(organization, { userName: user.email, password: user.password }, SYSTEM_CONTEXT);
+      users.push(user);
+    }
     await system.close();
     const server = await startServerProcess(port, env);
     const client = createClient(baseUrl, burst);
@@ -78,13 +89,15 @@ await withCleanup(
         let completed = 0;
         let stop = false;
         const flows = Promise.all(
-          Array.from({ length: burst }, async () => {
+          users.map(async (user) => {
             while (!stop) {
               try {
-                await client.signIn(application.id);
+                await client.signIn(application.id, undefined, user);
                 completed++;
-              } catch {
+              } catch (error) {
+                if (refused === 0) log(`first refused flow: ${(error as Error).message.slice(0, 300)}`);
                 refused++; // 429 past the hashing bound, as designed
+                await new Promise((resolve) => setTimeout(resolve, 2_000)); // the Retry-After of a 429
               }
             }
           }),

@@ -9,8 +9,16 @@ import http from 'node:http';
 export const ORG = 'bench';
 export const EMAIL = 'owner@bench.test';
 export const PASSWORD = 'correct horse battery staple 42';
+/** Who signs in, and (with TRUST_PROXY on the server) from which client address. */
+export interface SignInAs {
+  email: string;
+  password: string;
+  clientIp?: string;
+}
+
 export const REDIRECT_URI = 'https://spa.bench.test/callback';
 const SCOPE = 'openid profile email';
+const DEFAULT_USER: SignInAs = { email: EMAIL, password: PASSWORD };
 
 // ---------------------------------------------------------------------------------------------
 // A minimal HTTP client and cookie jar
@@ -86,10 +94,12 @@ export function createClient(baseUrl: string, maxSockets: number) {
 
   let trace: ((line: string) => void) | undefined;
 
-  function send(method: 'GET' | 'POST', pathAndQuery: string, jar: CookieJar, form?: Record<string, string>): Promise<Response> {
+  function send(method: 'GET' | 'POST', pathAndQuery: string, jar: CookieJar, form?: Record<string, string>, forwardedFor?: string): Promise<Response> {
     const requestPath = pathAndQuery.split('?')[0];
     const body = form ? new URLSearchParams(form).toString() : undefined;
     const headers: http.OutgoingHttpHeaders = { accept: 'text/html,application/json' };
+    // Each simulated user from an address of their own, through a proxy the server trusts.
+    if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
     const cookie = jar.header(requestPath);
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) {
@@ -134,10 +144,10 @@ export function createClient(baseUrl: string, maxSockets: number) {
     /** Flows completed so far, warm-up included. */
     completed: 0,
     /** One complete sign-in flow; returns the number of HTTP requests it made. */
-    async signIn(clientId: string, log?: (line: string) => void): Promise<number> {
+    async signIn(clientId: string, log?: (line: string) => void, as?: SignInAs): Promise<number> {
       trace = log;
       try {
-        const requests = await flow(clientId);
+        const requests = await flow(clientId, as);
         this.completed++;
         return requests;
       } finally {
@@ -146,7 +156,8 @@ export function createClient(baseUrl: string, maxSockets: number) {
     },
   };
 
-  async function flow(clientId: string): Promise<number> {
+  async function flow(clientId: string, as: SignInAs = DEFAULT_USER): Promise<number> {
+    const call = (method: 'GET' | 'POST', pathAndQuery: string, jar: CookieJar, form?: Record<string, string>) => send(method, pathAndQuery, jar, form, as.clientIp);
       const jar = new CookieJar();
       const verifier = crypto.randomBytes(32).toString('base64url');
       const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
@@ -165,7 +176,7 @@ export function createClient(baseUrl: string, maxSockets: number) {
         code_challenge: challenge,
         code_challenge_method: 'S256',
       }).toString();
-      const started = await send('GET', authorize.pathname + authorize.search, jar);
+      const started = await call('GET', authorize.pathname + authorize.search, jar);
       requests++;
       expect(started, 303, 'authorize');
       const loginUrl = location(started, 'authorize');
@@ -173,13 +184,13 @@ export function createClient(baseUrl: string, maxSockets: number) {
         throw new FlowError(`authorize: redirected to ${loginUrl.href}, not to the sign-in page`);
       }
 
-      const page = await send('GET', loginUrl.pathname + loginUrl.search, jar);
+      const page = await call('GET', loginUrl.pathname + loginUrl.search, jar);
       requests++;
       expect(page, 200, 'sign-in page');
       const csrf = /<input type="hidden" name="csrf" value="([^"]*)">/.exec(page.body)?.[1];
       if (!csrf) throw new FlowError(`sign-in page: no csrf field in ${page.body.slice(0, 300)}`);
 
-      let response = await send('POST', loginUrl.pathname, jar, { email: EMAIL, password: PASSWORD, csrf });
+      let response = await call('POST', loginUrl.pathname, jar, { email: as.email, password: as.password, csrf });
       requests++;
       let step = 'sign-in form';
       let next = location(response, step);
@@ -188,7 +199,7 @@ export function createClient(baseUrl: string, maxSockets: number) {
       for (let hops = 0; next.origin === base.origin; hops++) {
         if (hops >= 5) throw new FlowError(`too many redirects, last to ${next.href}`);
         step = `redirect ${hops + 1} (${next.pathname})`;
-        response = await send('GET', next.pathname + next.search, jar);
+        response = await call('GET', next.pathname + next.search, jar);
         requests++;
         if (response.status !== 303 && response.status !== 302) expect(response, 303, step);
         next = location(response, step);
@@ -198,7 +209,7 @@ export function createClient(baseUrl: string, maxSockets: number) {
       if (!code) throw new FlowError(`${step}: no code in ${next.href}`);
       if (next.searchParams.get('state') !== state) throw new FlowError(`${step}: state mismatch in ${next.href}`);
 
-      const token = await send('POST', `/t/${ORG}/oauth2/token`, new CookieJar(), {
+      const token = await call('POST', `/t/${ORG}/oauth2/token`, new CookieJar(), {
         grant_type: 'authorization_code',
         code,
         redirect_uri: REDIRECT_URI,

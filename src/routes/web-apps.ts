@@ -56,6 +56,8 @@ export async function webAppRoutes(app: FastifyInstance, { system }: { system: S
       prefix: '/ui/',
       index: false,
       wildcard: true,
+      // scripts/build-ui.ts leaves .br and .gz copies beside the scripts and stylesheets.
+      preCompressed: true,
       // Asset names carry a content hash, so they can be cached for good.
       setHeaders: (res, filePath) => {
         if (filePath.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
