@@ -2,7 +2,7 @@
 // thread pool. Hashing is now bounded (security/bounded-hasher.ts): a few at once, a bounded
 // queue, and past it an immediate 429 with Retry-After instead of a request left waiting.
 // The latency of health probes and static files under such a burst is measured by
-// bench/sign-in.ts, not here.
+// bench/health-under-burst.ts (docs/benchmarks.md §10), not here.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
