@@ -4,7 +4,7 @@
 // one holds a row at a time; a lease that runs out (a crashed sender) makes the row due again.
 // Only the lease holder can record the outcome. Also the development mailbox's storage.
 
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DevMailboxTable, MailPurpose, OutboxStatus, OutboxTable } from '../db/onboarding-schema.ts';
 import { isPostgres } from '../db/dialect.ts';
@@ -91,6 +91,19 @@ function toDevMail(row: Selectable<DevMailboxTable>): DevMail {
 }
 
 export function createOutboxRepo(db: Kysely<Database>) {
+  /** Changes a pending row only for the holder of its lease, and only while that lease runs. */
+  async function updateUnderLiveLease(id: string, leaseToken: string, now: Date, changes: Updateable<OutboxTable>): Promise<boolean> {
+    const result = await db
+      .updateTable('outbox')
+      .set(changes)
+      .where('id', '=', id)
+      .where('lease_token', '=', leaseToken)
+      .where('status', '=', 'pending')
+      .where('locked_until', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   return {
     async enqueue(mail: NewOutboxMail): Promise<void> {
       await db
@@ -181,32 +194,16 @@ export function createOutboxRepo(db: Kysely<Database>) {
     },
 
     /** Extends a claim this holder still has; false when the lease was lost (another sender has it). */
-    async renewLease(id: string, leaseToken: string, lockedUntil: Date, now: Date): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set({ locked_until: lockedUntil, updated_at: now })
-        .where('id', '=', id)
-        .where('lease_token', '=', leaseToken)
-        .where('status', '=', 'pending')
-        .where('locked_until', '>', now)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+    renewLease(id: string, leaseToken: string, lockedUntil: Date, now: Date): Promise<boolean> {
+      return updateUnderLiveLease(id, leaseToken, now, { locked_until: lockedUntil, updated_at: now });
     },
 
     /**
      * Records that the mail is being handed to the SMTP server, under a lease still held (and not
      * run out: a sender past its lease must not hand over what another may be sending).
      */
-    async markHandedOver(id: string, leaseToken: string, now: Date): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set({ handed_over_at: now, updated_at: now })
-        .where('id', '=', id)
-        .where('lease_token', '=', leaseToken)
-        .where('status', '=', 'pending')
-        .where('locked_until', '>', now)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+    markHandedOver(id: string, leaseToken: string, now: Date): Promise<boolean> {
+      return updateUnderLiveLease(id, leaseToken, now, { handed_over_at: now, updated_at: now });
     },
 
     /** Records delivery and erases the bodies (they held a one-time link); false if the lease was lost. */

@@ -73,6 +73,7 @@ export function buildUser(orgId: string, overrides: Partial<User> = {}): User {
     externalId: null,
     displayName: null,
     enterprise: null,
+    profile: null,
     ...overrides,
   };
 }
