@@ -85,13 +85,14 @@ describe('a sender killed while the SMTP server accepts its mails', () => {
     }
     smtp.delayMs = 1_500;
     const first = startSender().child;
-    // Four mails answered and recorded, the next four arriving; half a second later all four have
-    // arrived and wait for their answer (1.5 s) when the sender dies. (Killing the moment the first
-    // of a round arrives would hit the others of that round between recording their hand-over and
-    // writing their end-of-data mark: the window where at-most-once loses a mail, which is
-    // documented in docs/operations.md, not what this test is about.)
-    await until(() => smtp.received.length >= 5, 30_000, 'the first sender handing mails over');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The sender sends four at a time and starts the next four only when all four are answered.
+    // Once eight have arrived, four are answered and recorded and four wait for their answer
+    // (1.5 s): the sender dies a moment later. (Killing the moment the first of a round arrives
+    // would hit the others of that round between recording their hand-over and writing their
+    // end-of-data mark: the window where at-most-once loses a mail, documented in
+    // docs/operations.md, not what this test is about.)
+    await until(() => smtp.received.length >= 8, 30_000, 'the first sender handing eight mails over');
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(smtp.received.length).toBe(8);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
