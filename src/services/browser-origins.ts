@@ -50,6 +50,7 @@ function originOf(uri: string): string | undefined {
 }
 
 interface Entry {
+  /** Undefined for a handle no organization has (never cached). */
   orgId: string | undefined;
   origins: Set<string>;
   expiresAt: number;
@@ -75,7 +76,9 @@ export function createBrowserOrigins(deps: { repos: Repos; clock: Clock; ttlMs?:
       }
     }
     const entry = { orgId: organization?.id, origins, expiresAt: deps.clock.now().getTime() + ttl };
-    if (started === generation) entries.set(handle, entry);
+    // Only organizations that exist are kept: made-up handles would otherwise grow the cache
+    // without bound (anyone can send an Origin header to /t/anything/api).
+    if (organization && started === generation) entries.set(handle, entry);
     return entry;
   }
 
@@ -98,7 +101,7 @@ export function createBrowserOrigins(deps: { repos: Repos; clock: Clock; ttlMs?:
     /** Forgets what is cached for the organization (its applications changed). */
     invalidate(orgId: string): void {
       generation += 1;
-      for (const [handle, entry] of entries) if (entry.orgId === orgId || entry.orgId === undefined) entries.delete(handle);
+      for (const [handle, entry] of entries) if (entry.orgId === orgId) entries.delete(handle);
     },
   };
 }

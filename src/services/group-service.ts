@@ -36,6 +36,13 @@ function cleanName(value: string): string {
   return name;
 }
 
+/** If-Match: refuses when the caller expected another version of the group. */
+export function assertGroupVersion(group: Group, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && group.version !== expectedVersion) {
+    throw new AppError('group.version_mismatch', `The group has changed (version ${group.version}, expected ${expectedVersion}); fetch it again`);
+  }
+}
+
 export function createGroupService(deps: { repos: Repos; clock: Clock }) {
   const { repos, clock } = deps;
 
@@ -59,12 +66,6 @@ export function createGroupService(deps: { repos: Repos; clock: Clock }) {
 
   async function view(tx: RepoSet, group: Group): Promise<GroupView> {
     return { group, members: (await tx.groups.listMembers(group.orgId, [group.id])).get(group.id) ?? [] };
-  }
-
-  function assertVersion(group: Group, expectedVersion: number | undefined): void {
-    if (expectedVersion !== undefined && group.version !== expectedVersion) {
-      throw new AppError('group.version_mismatch', `The group has changed (version ${group.version}, expected ${expectedVersion}); fetch it again`);
-    }
   }
 
   const service = {
@@ -130,7 +131,7 @@ export function createGroupService(deps: { repos: Repos; clock: Clock }) {
       // Without If-Match a concurrent change must not become a 412: wait for it instead.
       await tx.groups.lock(orgId, id);
       const current = await requireGroup(tx, orgId, id);
-      assertVersion(current, expectedVersion);
+      assertGroupVersion(current, expectedVersion);
       const now = clock.now();
       const displayName = changes.displayName === undefined ? undefined : cleanName(changes.displayName);
       const updated = await tx.groups.update(orgId, id, current.version, { displayName, externalId: changes.externalId }, now);
@@ -170,7 +171,7 @@ export function createGroupService(deps: { repos: Repos; clock: Clock }) {
 
     async writeDelete(tx: RepoSet, orgId: string, id: string, ctx: RequestContext, expectedVersion?: number): Promise<void> {
       const current = await requireGroup(tx, orgId, id);
-      assertVersion(current, expectedVersion);
+      assertGroupVersion(current, expectedVersion);
       await tx.groups.delete(orgId, id);
       await tx.audit.record({
         ...auditFields(ctx),

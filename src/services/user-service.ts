@@ -74,6 +74,13 @@ export interface UserView {
   manager?: { id: string; displayName: string };
 }
 
+/** If-Match: refuses when the caller expected another version of the user. */
+export function assertUserVersion(user: User, expectedVersion: number | undefined): void {
+  if (expectedVersion !== undefined && user.version !== expectedVersion) {
+    throw new AppError('user.version_mismatch', `The user has changed (version ${user.version}, expected ${expectedVersion}); fetch it again`);
+  }
+}
+
 function managerIdOf(enterprise: Record<string, unknown> | null | undefined): string | undefined {
   const manager = enterprise?.manager as { value?: unknown } | undefined;
   return typeof manager?.value === 'string' ? manager.value : undefined;
@@ -203,12 +210,6 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     return user;
   }
 
-  function assertVersion(user: User, expectedVersion: number | undefined): void {
-    if (expectedVersion !== undefined && user.version !== expectedVersion) {
-      throw new AppError('user.version_mismatch', `The user has changed (version ${user.version}, expected ${expectedVersion}); fetch it again`);
-    }
-  }
-
   const service = {
     /** `reader`: the transaction the caller already holds (Bulk), if any. */
     async prepareCreate(organization: Organization, input: NewUserInput, reader?: RepoSet): Promise<PreparedUser> {
@@ -314,7 +315,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     ): Promise<UserView> {
       const current = await requireUser(tx, organization.id, id);
       await assertMayActOnAccount(tx, organization.id, ctx, current, 'change');
-      assertVersion(current, expectedVersion);
+      assertUserVersion(current, expectedVersion);
       const now = clock.now();
       const { attributes, passwordHash } = prepared;
       await requireManager(tx, organization.id, id, attributes.enterprise, current.enterprise);
@@ -370,7 +371,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
 
     async replaceUser(organization: Organization, id: string, input: ReplaceUserInput, ctx: RequestContext, expectedVersion?: number): Promise<UserView> {
       const current = await requireUser(repos, organization.id, id);
-      assertVersion(current, expectedVersion);
+      assertUserVersion(current, expectedVersion);
       const prepared = await service.prepareReplace(organization, current, input);
       return repos.transaction((tx) => service.writeReplace(tx, organization, id, prepared, ctx, expectedVersion ?? current.version));
     },
@@ -379,7 +380,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     async writeDelete(tx: RepoSet, orgId: string, id: string, ctx: RequestContext, expectedVersion?: number): Promise<void> {
       const current = await requireUser(tx, orgId, id);
       await assertMayActOnAccount(tx, orgId, ctx, current, 'delete');
-      assertVersion(current, expectedVersion);
+      assertUserVersion(current, expectedVersion);
       if (current.adminRole === 'owner') throw new AppError('auth.forbidden', "The organization's owner cannot be deleted");
       await tx.oidcPayloads.revokeByAccountId(orgId, id);
       // A concurrent request may have deleted or changed the user since it was read: the

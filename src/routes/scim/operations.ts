@@ -2,11 +2,13 @@
 // Each takes an optional transaction: alone it opens its own, inside Bulk it joins the
 // request's one so the whole Bulk request is all or nothing.
 
+import { isDeepStrictEqual } from 'node:util';
 import type { System } from '../../system.ts';
 import type { RepoSet } from '../../repos/index.ts';
 import type { Organization } from '../../repos/organization-repo.ts';
 import type { RequestContext } from '../../services/request-context.ts';
-import type { MembershipChange } from '../../services/group-service.ts';
+import { assertGroupVersion, type MembershipChange } from '../../services/group-service.ts';
+import { assertUserVersion } from '../../services/user-service.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { applyPatch, parsePatchRequest, type PatchOperation } from '../../scim/patch.ts';
 import { parsePatchPath } from '../../scim/filter/parser.ts';
@@ -47,16 +49,9 @@ function inTransaction<T>(c: OperationContext, tx: RepoSet | undefined, work: (t
   return tx ? work(tx) : c.system.repos.transaction(work);
 }
 
-/** Whether two JSON values are equal, object keys in any order. */
+/** Whether two values are equal as JSON (object keys in any order, undefined properties absent). */
 function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-  }
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
 }
 
 async function currentUser(tx: RepoSet, orgId: string, id: string) {
@@ -105,9 +100,7 @@ async function patchUserOnce(c: OperationContext, id: string, body: unknown, exp
     // A PATCH that changes nothing keeps the version, ETag and lastModified, and writes no audit
     // event; If-Match is still checked.
     if (sameJson(input, toReplaceInput(readScimUser(original, { mode: 'replace', id })))) {
-      if (expectedVersion !== undefined && expectedVersion !== view.user.version) {
-        throw new AppError('user.version_mismatch', `The user has changed (version ${view.user.version}, expected ${expectedVersion}); fetch it again`);
-      }
+      assertUserVersion(view.user, expectedVersion);
       return view;
     }
     const prepared = await users.prepareReplace(c.organization, view.user, input, t);
@@ -215,9 +208,7 @@ async function patchGroupOnce(c: OperationContext, id: string, body: unknown, ex
       before.size === after.size &&
       [...after].every((m) => before.has(m));
     if (unchanged) {
-      if (expectedVersion !== undefined && expectedVersion !== current.group.version) {
-        throw new AppError('group.version_mismatch', `The group has changed (version ${current.group.version}, expected ${expectedVersion}); fetch it again`);
-      }
+      assertGroupVersion(current.group, expectedVersion);
       return withMembers ? current : { ...current, members: [] };
     }
     return groups.writeUpdate(
