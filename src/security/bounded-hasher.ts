@@ -1,8 +1,7 @@
-// argon2id runs on libuv's thread pool (4 threads by default), which file reads share: a burst
-// of sign-ins used to queue every static file and health probe behind it. At most
-// HASHING_CONCURRENCY hashes run at once, leaving threads for everything else, and at most
-// MAX_WAITING wait; past that a request is turned away at once with 429 and Retry-After rather
-// than left to time out (docs/operations.md). p-limit keeps the queue.
+// At most HASHING_CONCURRENCY hashes run at once (one per hashing thread, security/
+// argon2-threads.ts) and at most MAX_WAITING wait; past that a request is turned away at once
+// with 429 and Retry-After rather than left to time out (docs/operations.md). Unbounded, a burst
+// of sign-ins queued every static file and health probe behind it. p-limit keeps the queue.
 
 import pLimit from 'p-limit';
 import { AppError } from '../errors.ts';

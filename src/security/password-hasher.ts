@@ -1,11 +1,10 @@
-// argon2id through Node's built-in crypto.argon2, which runs on the libuv thread pool so the
-// event loop stays free. Hashes are PHC strings, so parameters can be raised later and old
-// hashes still verify (and can be re-hashed on the next successful sign-in).
+// argon2id through Node's built-in crypto.argon2Sync, run on the hashing threads
+// (security/argon2-threads.ts) so the event loop stays free and keeps priority. Hashes are PHC
+// strings, so parameters can be raised later and old hashes still verify (and can be re-hashed
+// on the next successful sign-in).
 
 import crypto from 'node:crypto';
-import { promisify } from 'node:util';
-
-const argon2 = promisify(crypto.argon2);
+import { deriveOnHashingThread } from './argon2-threads.ts';
 
 export interface Argon2Parameters {
   /** Memory in KiB. */
@@ -52,7 +51,7 @@ function parsePhc(phc: string): ParsedPhc | undefined {
 }
 
 async function derive(password: string, salt: Buffer, params: Argon2Parameters, tagLength: number): Promise<Buffer> {
-  return argon2('argon2id', {
+  return deriveOnHashingThread({
     message: Buffer.from(password.normalize('NFC'), 'utf8'),
     nonce: salt,
     parallelism: params.parallelism,
