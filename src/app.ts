@@ -28,6 +28,7 @@ import { enforceSameOriginPosts } from './routes/same-origin-posts.ts';
 import { webAppRoutes } from './routes/web-apps.ts';
 import { addStrictTransportSecurity } from './web/transport-security.ts';
 import { addBrowserCors } from './routes/browser-cors.ts';
+import { addAdmissionControl, type AdmissionBounds } from './routes/admission.ts';
 
 const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
 const FAVICON = fs.readFileSync(new URL('./web/favicon.svg', import.meta.url));
@@ -37,6 +38,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Overrides TRUST_PROXY from the configuration. */
   trustProxy?: TrustProxy;
+  /** Overrides how many requests work at once and wait (routes/admission.ts); tests shrink them. */
+  admission?: AdmissionBounds;
 }
 
 /**
@@ -70,6 +73,7 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  addAdmissionControl(app, options.admission);
   // A DELETE (or OPTIONS) without a body is body-less whatever Content-Type it names: Okta sends
   // `Content-Type: application/scim+json` on every request, and a JSON parser would refuse the
   // empty body with 400. Only a request that announces no bytes is treated so; one with a body

@@ -2,7 +2,7 @@
 // for, its client-credentials token from the real token endpoint, and inject helpers.
 
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { buildApp, type AppOptions } from '../../src/app.ts';
 import { API_SCOPES } from '../../src/oidc/scopes.ts';
 import { createOrganization, createTestSystem, type TestSystem } from './system.ts';
 import { registerApplication } from './relying-party.ts';
@@ -13,9 +13,9 @@ export interface ScimTestBed {
   close(): Promise<void>;
 }
 
-export async function createScimTestBed(options: Parameters<typeof createTestSystem>[0] = {}): Promise<ScimTestBed> {
+export async function createScimTestBed(options: Parameters<typeof createTestSystem>[0] = {}, appOptions: AppOptions = {}): Promise<ScimTestBed> {
   const system = await createTestSystem(options);
-  const app = await buildApp(system, { logger: false });
+  const app = await buildApp(system, { logger: false, ...appOptions });
   return {
     system,
     app,

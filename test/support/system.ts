@@ -5,7 +5,7 @@ import { freePort } from './ports.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openSystem, type System } from '../../src/system.ts';
-import { buildApp } from '../../src/app.ts';
+import { buildApp, type AppOptions } from '../../src/app.ts';
 import { createPasswordHasher, type PasswordHasher } from '../../src/security/password-hasher.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { DispatcherOptions } from '../../src/mail/index.ts';
@@ -59,11 +59,11 @@ export interface RunningServer {
 }
 
 /** The real server on a loopback port, for relying-party tests over real HTTP. */
-export async function startTestServer(options: Omit<TestSystemOptions, 'publicUrl'> = {}): Promise<RunningServer> {
+export async function startTestServer(options: Omit<TestSystemOptions, 'publicUrl'> = {}, appOptions: AppOptions = {}): Promise<RunningServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const system = await createTestSystem({ ...options, publicUrl: baseUrl });
-  const app = await buildApp(system, { logger: false });
+  const app = await buildApp(system, { logger: false, ...appOptions });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     system,
