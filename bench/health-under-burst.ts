@@ -4,18 +4,23 @@
 //
 // The server runs as src/main.ts in a child process (its own event loop, as in production). Each
 // round probes it twice, seconds apart: once idle, once while `--burst` browserless sign-in flows
-// run at once (bench/sign-in-client.ts), each probe target asked one request at a time. The
-// figures are each round's p50/p95 per target and the ratio burst p95 / idle p95 of the same
-// round; the summary gives the median over the rounds and the spread (min–max).
+// run at once (bench/sign-in-client.ts), each probe target asked one request at a time from a
+// process of its own (bench/probe-process.ts). Beside the server, the same probes ask a bare
+// node:http process (bench/control-server.ts) for the same bytes: what the machine alone does to
+// latency under the same load. The figures are each round's p50/p95 per target, the ratio burst
+// p95 / idle p95 of the same round, and the server's burst p95 over the control's; the summary
+// gives the median over the rounds and the spread (min–max).
 //
 //   npm run bench:health-under-burst -- [--rounds 5] [--burst 200] [--seconds 6]
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:health-under-burst
 
-import { parseArgs } from 'node:util';
+import { execFile as execFileCallback, spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import { openSystem } from '../src/system.ts';
 import { SYSTEM_CONTEXT } from '../src/services/request-context.ts';
-import { createBenchDatabase, fixed, freePort, machineInfo, median, percentileOfSorted, positiveInteger, printMachine, startServerProcess, withCleanup } from './support.ts';
+import { createBenchDatabase, fixed, freePort, machineInfo, median, positiveInteger, PROJECT_ROOT, printMachine, startServerProcess, withCleanup } from './support.ts';
 import { createClient, EMAIL, ORG, PASSWORD, REDIRECT_URI, type SignInAs } from './sign-in-client.ts';
 
 const { values: args } = parseArgs({
@@ -25,6 +30,7 @@ const rounds = positiveInteger('rounds', args.rounds, 5);
 const burst = positiveInteger('burst', args.burst, 200);
 const seconds = positiveInteger('seconds', args.seconds, 6);
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const execFile = promisify(execFileCallback);
 
 interface Latencies {
   p50: number;
@@ -32,19 +38,25 @@ interface Latencies {
   count: number;
 }
 
-/** Asks `url` one request at a time for `ms`, and returns the latencies' p50 and p95 in ms. */
-async function probe(url: string, ms: number): Promise<Latencies> {
-  const samples: number[] = [];
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    const started = performance.now();
-    const response = await fetch(url);
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: percentileOfSorted(samples, 50), p95: percentileOfSorted(samples, 95), count: samples.length };
+/**
+ * Probes every target at once for `ms` from a process of its own (bench/probe-process.ts): in
+ * this one, the 200 sign-in clients' own work would be measured with the server's.
+ */
+async function probeFromOwnProcess<T extends string>(targets: Record<T, string>, ms: number): Promise<Record<T, Latencies>> {
+  const args = Object.entries(targets).map(([name, url]) => `${name}=${url}`);
+  const { stdout } = await execFile(process.execPath, [path.join(PROJECT_ROOT, 'bench/probe-process.ts'), String(ms), ...args]);
+  return JSON.parse(stdout) as Record<T, Latencies>;
+}
+
+/** Starts bench/control-server.ts on a free port, serving `file` (a precompressed script). */
+async function startControlServer(file: string): Promise<{ origin: string; stop(): void }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bench/control-server.ts'), String(port), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the control server exited with ${code}`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 
 const database = await createBenchDatabase();
@@ -71,20 +83,29 @@ await withCleanup(
     await system.close();
     const server = await startServerProcess(port, env);
     const client = createClient(baseUrl, burst);
+    let stopControl = () => {};
     try {
       // A static file the Console loads: its script bundle, named in its index.html.
       const consolePage = await (await fetch(`${baseUrl}/t/${ORG}/console/`)).text();
       const asset = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(consolePage)?.[1];
       if (!asset) throw new Error('no script bundle named in the Console page (is the UI built? npm run build:ui)');
-      const targets = { live: `${baseUrl}/health/live`, ready: `${baseUrl}/health/ready`, static: `${baseUrl}${asset}` };
+      const control = await startControlServer(path.join(PROJECT_ROOT, 'dist', `${asset}.br`));
+      stopControl = control.stop;
+      const targets = {
+        live: `${baseUrl}/health/live`,
+        ready: `${baseUrl}/health/ready`,
+        static: `${baseUrl}${asset}`,
+        'control live': `${control.origin}/live`,
+        'control static': `${control.origin}/static`,
+      };
 
       printMachine(machineInfo(), log);
       log(`server src/main.ts (pid ${server.pid}) on ${database.description}; burst of ${burst} sign-in flows at once; ${rounds} rounds, ${seconds} s per probe window`);
       await client.signIn(application.id); // warm-up: one flow end to end
 
-      const rows: Record<keyof typeof targets, { idle: Latencies; burst: Latencies }[]> = { live: [], ready: [], static: [] };
+      const rows = Object.fromEntries(Object.keys(targets).map((name) => [name, [] as { idle: Latencies; burst: Latencies }[]])) as Record<keyof typeof targets, { idle: Latencies; burst: Latencies }[]>;
       for (let round = 1; round <= rounds; round++) {
-        const idle = Object.fromEntries(await Promise.all(Object.entries(targets).map(async ([name, url]) => [name, await probe(url, seconds * 1000)])));
+        const idle = await probeFromOwnProcess(targets, seconds * 1000);
         let refused = 0;
         let completed = 0;
         let stop = false;
@@ -103,7 +124,7 @@ await withCleanup(
           }),
         );
         await new Promise((resolve) => setTimeout(resolve, 500)); // let the burst fill the queue
-        const underBurst = Object.fromEntries(await Promise.all(Object.entries(targets).map(async ([name, url]) => [name, await probe(url, seconds * 1000)])));
+        const underBurst = await probeFromOwnProcess(targets, seconds * 1000);
         stop = true;
         await flows;
         const parts = (Object.keys(targets) as (keyof typeof targets)[]).map((name) => {
@@ -122,8 +143,14 @@ await withCleanup(
             `burst/idle p95 ${fixed(median(list.map((r) => r.burst.p95 / r.idle.p95)), 2)} [${fixed(Math.min(...list.map((r) => r.burst.p95 / r.idle.p95)), 2)}–${fixed(Math.max(...list.map((r) => r.burst.p95 / r.idle.p95)), 2)}]`,
         );
       }
+      // The server's share: its burst p95 over the bare control process's, round by round.
+      for (const [name, controlName] of [['live', 'control live'], ['static', 'control static']] as const) {
+        const ratios = rows[name].map((row, i) => row.burst.p95 / rows[controlName][i].burst.p95);
+        log(`${name} burst p95 / control ${name} burst p95: ${fixed(median(ratios), 2)} [${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)}]`);
+      }
     } finally {
       client.agent.destroy();
+      stopControl();
       await server.stop();
     }
   },
