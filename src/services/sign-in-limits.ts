@@ -37,6 +37,12 @@ export type PasswordAttempt =
       delayMs: number;
       /** The password was right: the attempt was no failure. */
       succeeded(): Promise<void>;
+      /**
+       * The password was never checked (the server was too busy to hash it): the attempt is
+       * given back, so that a burst of real users behind one address is not locked out by the
+       * server's own refusals. Nothing was learnt about the password, so nothing is owed.
+       */
+      notChecked(): Promise<void>;
     };
 
 /** Keyed by the submitted name whether or not the account exists, so throttling reveals nothing. */
@@ -61,6 +67,11 @@ export async function takePasswordAttempt(limiter: AttemptLimiter, orgId: string
     delayMs: signInDelayMs(total.attempts),
     async succeeded() {
       await limiter.reset(keys.accountFromAddress, SIGN_IN_LIMITS.accountFromAddress);
+      await limiter.giveBack(keys.address, SIGN_IN_LIMITS.address);
+      await limiter.giveBack(keys.account, SIGN_IN_LIMITS.account);
+    },
+    async notChecked() {
+      await limiter.giveBack(keys.accountFromAddress, SIGN_IN_LIMITS.accountFromAddress);
       await limiter.giveBack(keys.address, SIGN_IN_LIMITS.address);
       await limiter.giveBack(keys.account, SIGN_IN_LIMITS.account);
     },

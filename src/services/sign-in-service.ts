@@ -8,6 +8,7 @@ import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
 import { canonicalEmail } from '../lib/email.ts';
 import { randomToken } from '../security/tokens.ts';
+import { isAppError } from '../errors.ts';
 import type { AttemptLimiter } from '../security/attempt-limiter.ts';
 import { takePasswordAttempt } from './sign-in-limits.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
@@ -25,6 +26,16 @@ export type SignInResult =
   | { outcome: 'password_change_required'; user: User }
   /** A temporary password past its expiry: an administrator must set a new one. */
   | { outcome: 'temporary_password_expired' };
+
+/** Runs the password check; if the hasher turns it away (busy: 429), the attempt is given back. */
+async function verifyOrGiveBack(attempt: { notChecked(): Promise<void> }, verify: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await verify();
+  } catch (error) {
+    if (isAppError(error) && error.code === 'request.throttled') await attempt.notChecked();
+    throw error;
+  }
+}
 
 export function createSignInService(deps: {
   repos: Repos;
@@ -53,7 +64,7 @@ export function createSignInService(deps: {
       if (attempt.outcome === 'throttled') return attempt;
       if (attempt.delayMs > 0) await pause(attempt.delayMs);
       const credential = await repos.credentials.findPassword(user.orgId, user.id);
-      if (credential && (await hasher.verify(credential.passwordHash, password))) {
+      if (credential && (await verifyOrGiveBack(attempt, () => hasher.verify(credential.passwordHash, password)))) {
         await attempt.succeeded();
         return { outcome: 'confirmed' };
       }
@@ -81,7 +92,8 @@ export function createSignInService(deps: {
       const credential = user && (await repos.credentials.findPassword(orgId, user.id));
       // No password that long is ever set, so it is simply wrong; and it is not hashed, since
       // argon2id's work grows with the input (a cheap way to load the server otherwise).
-      const passwordMatches = !isOverlongPassword(password) && (await hasher.verify(credential?.passwordHash ?? (await decoy()), password));
+      const passwordMatches =
+        !isOverlongPassword(password) && (await verifyOrGiveBack(attempt, async () => hasher.verify(credential?.passwordHash ?? (await decoy()), password)));
       const now = clock.now();
 
       if (!user || !credential || !passwordMatches) {

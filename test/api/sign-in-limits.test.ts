@@ -13,6 +13,7 @@ import { openSystem, type System } from '../../src/system.ts';
 import { createSignInService } from '../../src/services/sign-in-service.ts';
 import { Redis } from 'ioredis';
 import { createMemoryAttemptLimiter, createRedisAttemptLimiter } from '../../src/security/attempt-limiter.ts';
+import { busyHashingError } from '../../src/security/bounded-hasher.ts';
 import { DELAY_AFTER_ACCOUNT_FAILURES, MAX_SIGN_IN_DELAY_MS, SIGN_IN_LIMITS, signInDelayMs } from '../../src/services/sign-in-limits.ts';
 import type { Organization } from '../../src/repos/organization-repo.ts';
 import { countingHasher, createOrganization, createTestSystem, OWNER_PASSWORD, type TestSystem } from '../support/system.ts';
@@ -104,5 +105,22 @@ describe('sign-in limits', () => {
     expect(signInDelayMs(DELAY_AFTER_ACCOUNT_FAILURES + 1)).toBeGreaterThan(0);
     expect(signInDelayMs(DELAY_AFTER_ACCOUNT_FAILURES + 2)).toBeGreaterThan(signInDelayMs(DELAY_AFTER_ACCOUNT_FAILURES + 1));
     expect(signInDelayMs(10_000)).toBe(MAX_SIGN_IN_DELAY_MS);
+  });
+
+  it('gives back the attempts a busy hasher turned away: a burst behind one address does not lock its users out', async () => {
+    const limiter = createMemoryAttemptLimiter();
+    const busy = { ...hasher, verify: async () => Promise.reject(busyHashingError()) };
+    const whileBusy = createSignInService({ repos: first.repos, hasher: busy, clock: first.clock, limiter });
+    const beyondTheLimit = SIGN_IN_LIMITS.accountFromAddress.limit + 5;
+    for (let i = 0; i < beyondTheLimit; i++) {
+      await expect(whileBusy.authenticate(acme.id, 'owner@acme.test', OWNER_PASSWORD, from('10.9.0.1'))).rejects.toMatchObject({ code: 'request.throttled', status: 429 });
+    }
+    const owner = (await first.repos.users.findByUserName(acme.id, 'owner@acme.test'))!;
+    for (let i = 0; i < beyondTheLimit; i++) {
+      await expect(whileBusy.confirmPassword(owner, OWNER_PASSWORD, from('10.9.0.1'))).rejects.toMatchObject({ code: 'request.throttled' });
+    }
+
+    const onceFree = createSignInService({ repos: first.repos, hasher, clock: first.clock, limiter });
+    expect(await onceFree.authenticate(acme.id, 'owner@acme.test', OWNER_PASSWORD, from('10.9.0.1'))).toMatchObject({ outcome: 'success' });
   });
 });
