@@ -23,29 +23,31 @@ export function SignInLockoutAlert({ user }: { user: ScimUser }) {
   const name = fullName(user);
 
   return (
-    <Alert color="orange" title="Locked out by failed sign-ins" mb="lg" role="region" aria-label="Sign-in lockout">
-      <Stack gap="sm">
-        <Text size="sm">
-          Too many wrong passwords: {name}’s sign-ins are refused {scopeOf(lockout.data)} until {formatDate(lockout.data.lockedUntil)}, when the lockout ends by
-          itself. Clear it if you know the attempts were {name}’s own.
-        </Text>
-        {clear.isError && (
-          <Text size="sm" c="red" role="alert">
-            The lockout was not cleared: {errorMessage(clear.error)}
+    <section aria-label="Sign-in lockout">
+      <Alert color="orange" title="Locked out by failed sign-ins" mb="lg">
+        <Stack gap="sm">
+          <Text size="sm">
+            Too many wrong passwords: {name}’s sign-ins are refused {scopeOf(lockout.data)} until {formatDate(lockout.data.lockedUntil)}, when the lockout ends by
+            itself. Clear it if you know the attempts were {name}’s own.
           </Text>
-        )}
-        <Group>
-          <Button
-            size="sm"
-            loading={clear.isPending}
-            onClick={() =>
-              clear.mutate(undefined, { onSuccess: () => notifications.show({ color: 'green', message: `${name} can sign in again` }) })
-            }
-          >
-            Clear lockout
-          </Button>
-        </Group>
-      </Stack>
-    </Alert>
+          {clear.isError && (
+            <Text size="sm" c="red" role="alert">
+              The lockout was not cleared: {errorMessage(clear.error)}
+            </Text>
+          )}
+          <Group>
+            <Button
+              size="sm"
+              loading={clear.isPending}
+              onClick={() =>
+                clear.mutate(undefined, { onSuccess: () => notifications.show({ color: 'green', message: `${name} can sign in again` }) })
+              }
+            >
+              Clear lockout
+            </Button>
+          </Group>
+        </Stack>
+      </Alert>
+    </section>
   );
 }
