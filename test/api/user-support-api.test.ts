@@ -187,6 +187,24 @@ describe('an administrator supporting a user', () => {
       expect(allRevoked).toMatchObject({ actorId: ids.owner, requestId: all.requestId, after: { ended: 1 } });
     });
 
+    it('moves a session\'s last use and address along with each use of it', async () => {
+      // Headers kept by reference: the same browser later reaches the server from elsewhere.
+      const headers = { 'user-agent': CHROME, 'x-forwarded-for': '192.0.2.10' };
+      const browser = new TestBrowser(bed.server.baseUrl, { headers });
+      expectCode(await bed.signIn('cy@support.test', CUSTOMER_PASSWORD, browser));
+      const [first] = (await call(tokens.owner, 'GET', `/${ids.customer}/sessions`)).json.sessions;
+      expect(first.clientAddress).toBe('192.0.2.10');
+
+      headers['x-forwarded-for'] = '192.0.2.99';
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Signed in already: the application gets its code without the password being asked.
+      expectCode(await bed.signIn('cy@support.test', CUSTOMER_PASSWORD, browser));
+      const [again] = (await call(tokens.owner, 'GET', `/${ids.customer}/sessions`)).json.sessions;
+      expect(again).toMatchObject({ id: first.id, clientAddress: '192.0.2.99', signedInAt: first.signedInAt });
+      expect(Date.parse(again.lastSeenAt)).toBeGreaterThan(Date.parse(first.lastSeenAt));
+      expect((await call(tokens.owner, 'DELETE', `/${ids.customer}/sessions`)).json).toEqual({ ended: 1 });
+    });
+
     it('answers 404 for a session that is not the user\'s', async () => {
       const ended = await call(tokens.owner, 'DELETE', `/${ids.customer}/sessions/not-a-session`);
       expect(ended.status).toBe(404);
