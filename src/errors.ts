@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'user.email_in_use'
   | 'user.invalid_email'
   | 'user.version_mismatch'
+  | 'user.not_active'
   | 'group.not_found'
   | 'group.name_in_use'
   | 'group.version_mismatch'
@@ -40,6 +41,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   'user.email_in_use': 409,
   'user.invalid_email': 400,
   'user.version_mismatch': 412,
+  'user.not_active': 409,
   'group.not_found': 404,
   'group.name_in_use': 409,
   'group.version_mismatch': 412,

@@ -131,6 +131,10 @@ export interface OidcPayloadsTable {
   consumed_at: NullableTimestamp;
   account_id: string | null;
   client_id: string | null;
+  /** Sessions only (migration 0011): where the session was last used from, and when. */
+  user_agent: string | null;
+  client_address: string | null;
+  last_seen_at: NullableTimestamp;
 }
 
 export interface SigningKeysTable {

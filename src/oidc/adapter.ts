@@ -7,6 +7,7 @@ import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import { clientMetadata, type ClientContext } from './client-metadata.ts';
 import { forget, forgetAll, memoized } from './request-cache.ts';
+import { currentRequestOrigin } from './request-origin.ts';
 
 export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: string; clientContext: ClientContext }) {
   const { repos, clock, orgId, clientContext } = deps;
@@ -39,6 +40,9 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
       async upsert(id, payload, expiresIn) {
         forget(`${model}:${id}`);
         if (payload.uid) forget(`${model}:uid:${payload.uid}`);
+        // The provider saves a session on every browser request that carries it: the moment
+        // and the place it was last used.
+        const origin = model === 'Session' ? currentRequestOrigin() : undefined;
         await repos.oidcPayloads.upsert(orgId, model, id, {
           payload: payload as Record<string, unknown>,
           grantId: payload.grantId,
@@ -47,6 +51,7 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
           accountId: payload.accountId,
           clientId: payload.clientId,
           expiresAt: expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null,
+          seen: origin && { ...origin, at: clock.now() },
         });
       },
       // A request often reads the same session or interaction more than once; writes forget it.

@@ -3,6 +3,7 @@
 
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { toOptionalDate } from '../db/values.ts';
 
 export interface StoredPayload {
   payload: Record<string, unknown>;
@@ -17,7 +18,27 @@ export interface PayloadToStore {
   accountId?: string;
   clientId?: string;
   expiresAt: Date | null;
+  /** A session saved while serving a browser's request: where it is being used from. */
+  seen?: SessionSeen;
 }
+
+export interface SessionSeen {
+  userAgent: string | null;
+  clientAddress: string | null;
+  at: Date;
+}
+
+/** A stored sign-in session, with where it was last used from (migration 0011). */
+export interface StoredSession {
+  id: string;
+  payload: Record<string, unknown>;
+  userAgent: string | null;
+  clientAddress: string | null;
+  lastSeenAt: Date | null;
+}
+
+// A User-Agent is the client's to choose; keep what identifies a browser, not a megabyte.
+const MAX_USER_AGENT_CHARS = 512;
 
 export function createOidcPayloadRepo(db: Kysely<Database>) {
   async function findWhere(
@@ -49,6 +70,12 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
         account_id: value.accountId ?? null,
         client_id: value.clientId ?? null,
         expires_at: value.expiresAt,
+        // Saved without a request to describe (none today): what was recorded stays.
+        ...(value.seen && {
+          user_agent: value.seen.userAgent?.slice(0, MAX_USER_AGENT_CHARS) ?? null,
+          client_address: value.seen.clientAddress,
+          last_seen_at: value.seen.at,
+        }),
       };
       await db
         .insertInto('oidc_payloads')
@@ -124,17 +151,23 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
       await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('client_id', '=', clientId).execute();
     },
 
-    /** A user's sign-in sessions (for My Account), newest first. */
-    async listSessions(orgId: string, accountId: string, now: Date): Promise<Array<{ id: string; payload: Record<string, unknown> }>> {
+    /** A user's sign-in sessions (for My Account and administrators), in no order. */
+    async listSessions(orgId: string, accountId: string, now: Date): Promise<StoredSession[]> {
       const rows = await db
         .selectFrom('oidc_payloads')
-        .select(['id', 'payload'])
+        .select(['id', 'payload', 'user_agent', 'client_address', 'last_seen_at'])
         .where('org_id', '=', orgId)
         .where('model', '=', 'Session')
         .where('account_id', '=', accountId)
         .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
         .execute();
-      return rows.map((r) => ({ id: r.id, payload: JSON.parse(r.payload) }));
+      return rows.map((r) => ({
+        id: r.id,
+        payload: JSON.parse(r.payload),
+        userAgent: r.user_agent,
+        clientAddress: r.client_address,
+        lastSeenAt: toOptionalDate(r.last_seen_at),
+      }));
     },
 
     /**

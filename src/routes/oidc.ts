@@ -7,6 +7,7 @@ import { organizationPath, PROVIDER_ROUTES } from '../oidc/routes.ts';
 import { PROVIDER_PAGE_CSP } from '../oidc/provider-page-csp.ts';
 import { HOSTED_PAGE_HEADERS } from '../web/reply.ts';
 import { withRequestCache } from '../oidc/request-cache.ts';
+import { withRequestOrigin } from '../oidc/request-origin.ts';
 import { CHECK_SESSION_PAGE, checkSessionCsp } from '../oidc/check-session.ts';
 
 // Asgardeo publishes discovery under the issuer, which is the token endpoint's URL.
@@ -75,7 +76,8 @@ export async function oidcRoutes(app: FastifyInstance, { system }: { system: Sys
     // The hosted pages' headers (but the caching, which the provider sets per endpoint).
     reply.raw.setHeader('content-security-policy', PROVIDER_PAGE_CSP);
     for (const name of ['x-content-type-options', 'x-frame-options', 'referrer-policy']) reply.raw.setHeader(name, HOSTED_PAGE_HEADERS[name]);
-    await withRequestCache(() => entry.handle(raw, reply.raw));
+    const origin = { userAgent: request.headers['user-agent'] ?? null, clientAddress: request.ip };
+    await withRequestOrigin(origin, () => withRequestCache(() => entry.handle(raw, reply.raw)));
   }
 
   app.get<{ Params: OrgParams }>('/t/:org/oidc/checksession', async (request, reply) => {

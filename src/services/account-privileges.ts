@@ -11,7 +11,7 @@ import { AppError } from '../errors.ts';
 import type { RequestContext } from './request-context.ts';
 
 /** What a caller does to an account; named in the refusal and in the rule table. */
-export type AccountAction = 'create' | 'change' | 'delete' | 're-invite';
+export type AccountAction = 'create' | 'change' | 'delete' | 're-invite' | 'clear-lockout' | 'end-sessions' | 'send-password-reset';
 
 type Target = Pick<User, 'id' | 'userType' | 'adminRole'>;
 

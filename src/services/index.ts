@@ -21,6 +21,7 @@ import { createRecoveryService } from './recovery-service.ts';
 import { createTemporaryPasswordService } from './temporary-password-service.ts';
 import { createSecurityNotifications } from './security-notifications.ts';
 import { createBrowserOrigins } from './browser-origins.ts';
+import { createAccountSupportService } from './account-support-service.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -51,6 +52,7 @@ export function createServices(deps: ServiceDeps) {
     administrators: createAdministratorService({ ...deps, users }),
     groups: createGroupService(deps),
     sessions: createSessionService(deps),
+    accountSupport: createAccountSupportService({ ...deps, onboarding }),
     mailer,
     settings: createSettingsService(deps),
     onboarding,

@@ -44,6 +44,8 @@ describe('my sessions', () => {
     expect(body.sessions).toHaveLength(2);
     expect(body.sessions[0].applications).toEqual([{ clientId, name: 'Shop' }]);
     expect(Date.parse(body.sessions[0].signedInAt)).toBeGreaterThan(Date.now() - 60_000);
+    // Where each was last used from (issue 14): the test's fetch names no known browser.
+    expect(body.sessions[0]).toMatchObject({ clientAddress: '127.0.0.1', lastSeenAt: expect.any(String), browser: null });
     // A session is shown by its uid, never by its stored id: that is the session cookie's value.
     const stored = await server.system.repos.oidcPayloads.listSessions(orgId, annId, new Date());
     expect(stored).toHaveLength(2);

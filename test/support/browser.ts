@@ -18,11 +18,16 @@ export class TestBrowser {
   private readonly cookies = new Map<string, Cookie>();
   private readonly origin: string;
   private readonly stopAt: (url: URL) => boolean;
+  private readonly headers: Record<string, string>;
 
-  /** `stopAt` marks same-origin URLs to stop before, such as a built-in app's callback. */
-  constructor(baseUrl: string, options: { stopAt?: (url: URL) => boolean } = {}) {
+  /**
+   * `stopAt` marks same-origin URLs to stop before, such as a built-in app's callback;
+   * `headers` go with every request (a User-Agent, an X-Forwarded-For through a trusted proxy).
+   */
+  constructor(baseUrl: string, options: { stopAt?: (url: URL) => boolean; headers?: Record<string, string> } = {}) {
     this.origin = new URL(baseUrl).origin;
     this.stopAt = options.stopAt ?? ((url) => /\/(console|myaccount)\/callback$/.test(url.pathname));
+    this.headers = options.headers ?? {};
   }
 
   private cookieHeader(url: URL): string {
@@ -48,7 +53,7 @@ export class TestBrowser {
   /** One request, no redirect following. */
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<PageResponse> {
     const target = new URL(url, this.origin);
-    const headers: Record<string, string> = { cookie: this.cookieHeader(target) };
+    const headers: Record<string, string> = { ...this.headers, cookie: this.cookieHeader(target) };
     let body: string | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';

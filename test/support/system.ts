@@ -9,6 +9,7 @@ import { buildApp, type AppOptions } from '../../src/app.ts';
 import { createPasswordHasher, type PasswordHasher } from '../../src/security/password-hasher.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { DispatcherOptions } from '../../src/mail/index.ts';
+import type { AttemptLimiter } from '../../src/security/attempt-limiter.ts';
 import { SYSTEM_CONTEXT } from '../../src/services/request-context.ts';
 import type { Organization } from '../../src/repos/organization-repo.ts';
 import type { NewUserInput } from '../../src/services/user-service.ts';
@@ -28,12 +29,14 @@ export interface TestSystemOptions {
   env?: Record<string, string>;
   /** Outbox dispatcher timing (short backoffs for retry tests). */
   mail?: DispatcherOptions;
+  /** The attempt limiter, for tests that share one with a second instance. */
+  limiter?: AttemptLimiter;
 }
 
 export async function createTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const database = await createTestDatabase();
   const config: Config = loadConfig({ PUBLIC_URL: options.publicUrl ?? 'http://localhost:3000', LOG_LEVEL: 'silent', ...options.env });
-  const system = await openSystem(config, { db: database.db, clock: options.clock, hasher: options.hasher ?? createPasswordHasher(TEST_ARGON2), migrate: false, mail: options.mail });
+  const system = await openSystem(config, { db: database.db, clock: options.clock, hasher: options.hasher ?? createPasswordHasher(TEST_ARGON2), migrate: false, mail: options.mail, limiter: options.limiter });
   const close = async () => {
     await system.mail.stop();
     await system.mail.transport.close();

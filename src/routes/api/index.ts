@@ -17,6 +17,7 @@ import { administratorRoutes } from './administrators.ts';
 import { onboardingApiRoutes } from './onboarding.ts';
 import { auditRoutes } from './audit.ts';
 import { mailSettingsRoutes } from './mail-settings.ts';
+import { userSupportRoutes } from './user-support.ts';
 import type { Principal } from '../scim/context.ts';
 import { auditRefusedCalls } from '../refused-call-audit.ts';
 import type { Organization } from '../../repos/organization-repo.ts';
@@ -96,5 +97,6 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
     await secured.register(onboardingApiRoutes, { system, prefix: '/server/v1' });
     await secured.register(auditRoutes, { system });
     await secured.register(mailSettingsRoutes, { system });
+    await secured.register(userSupportRoutes, { system, prefix: '/server/v1' });
   });
 }

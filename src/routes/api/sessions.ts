@@ -11,6 +11,11 @@ const sessionSchema = {
     id: { type: 'string' },
     signedInAt: { type: ['string', 'null'], format: 'date-time' },
     expiresAt: { type: ['string', 'null'], format: 'date-time' },
+    lastSeenAt: { type: ['string', 'null'], format: 'date-time', description: 'The last browser request that carried the session' },
+    clientAddress: { type: ['string', 'null'], description: 'The client address of that request' },
+    browser: { type: ['string', 'null'] },
+    os: { type: ['string', 'null'] },
+    deviceType: { type: ['string', 'null'] },
     applications: { type: 'array', items: { type: 'object', properties: { clientId: { type: 'string' }, name: { type: 'string' } } } },
     current: { type: 'boolean', description: 'The session the calling token was issued in' },
   },
@@ -30,7 +35,14 @@ export async function sessionRoutes(app: FastifyInstance, { system }: { system: 
     async (request) => {
       const { organization, principal } = me(request);
       const sessions = await system.services.sessions.listSessions(organization.id, principal.id, principal.sessionUid);
-      return { sessions: sessions.map((s) => ({ ...s, signedInAt: s.signedInAt?.toISOString() ?? null, expiresAt: s.expiresAt?.toISOString() ?? null })) };
+      return {
+        sessions: sessions.map((s) => ({
+          ...s,
+          signedInAt: s.signedInAt?.toISOString() ?? null,
+          expiresAt: s.expiresAt?.toISOString() ?? null,
+          lastSeenAt: s.lastSeenAt?.toISOString() ?? null,
+        })),
+      };
     },
   );
 

@@ -65,6 +65,12 @@ export interface MySession {
   id: string;
   signedInAt: string | null;
   expiresAt: string | null;
+  /** The last browser request that carried the session, and from where. */
+  lastSeenAt: string | null;
+  clientAddress: string | null;
+  browser: string | null;
+  os: string | null;
+  deviceType: string | null;
   applications: Array<{ clientId: string; name: string }>;
   /** The session this app is signed in with. */
   current?: boolean;

@@ -29,6 +29,10 @@ function SessionItem({ session, onSignOut }: { session: MySession; onSignOut: ()
               </Badge>
             )}
           </Group>
+          <Text size="sm">
+            {session.browser ?? 'Unknown browser'}
+            {session.os ? ` on ${session.os}` : ''} · last used {formatDate(session.lastSeenAt)} from {session.clientAddress ?? 'an unknown address'}
+          </Text>
           <Text size="sm" c="dimmed">
             Applications: {apps || 'none yet'}
           </Text>

@@ -1,5 +1,6 @@
 // Edit user (/users/:id), reached from the Users list's Edit: the profile, the user's groups, the
-// invitation of an invited user, locking, and deleting. The open tab is in the address
+// invitation of an invited user, sign-in (password reset, sessions), locking, and deleting; a
+// lockout by failed sign-ins is shown above the tabs, with its clearing. The open tab is in the address
 // (?tab=groups) so that it survives a reload and can be linked to.
 
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -13,9 +14,11 @@ import { ProfileTab } from './edit/ProfileTab.tsx';
 import { GroupsTab } from './edit/GroupsTab.tsx';
 import { InvitationTab } from './edit/InvitationTab.tsx';
 import { LockTab } from './edit/LockTab.tsx';
+import { SignInTab } from './edit/SignInTab.tsx';
+import { SignInLockoutAlert } from './edit/SignInLockoutAlert.tsx';
 import { DangerZoneTab } from './edit/DangerZoneTab.tsx';
 
-const TABS = ['profile', 'groups', 'invitation', 'lock', 'danger'] as const;
+const TABS = ['profile', 'groups', 'invitation', 'sign-in', 'lock', 'danger'] as const;
 type Tab = (typeof TABS)[number];
 
 function BackToUsers() {
@@ -76,11 +79,13 @@ export default function EditUserPage() {
     <Stack gap={0}>
       <BackToUsers />
       <PageHeader title={fullName(data)} description={data.userName} actions={<StateBadge user={data} />} />
+      <SignInLockoutAlert user={data} />
       <Tabs value={tab} onChange={select} keepMounted={false}>
         <Tabs.List mb="lg" aria-label="User settings">
           <Tabs.Tab value="profile">Profile</Tabs.Tab>
           <Tabs.Tab value="groups">Groups</Tabs.Tab>
           {tabs.includes('invitation') && <Tabs.Tab value="invitation">Invitation</Tabs.Tab>}
+          <Tabs.Tab value="sign-in">Sign-in</Tabs.Tab>
           <Tabs.Tab value="lock">Lock</Tabs.Tab>
           <Tabs.Tab value="danger" color="red">
             Danger zone
@@ -97,6 +102,9 @@ export default function EditUserPage() {
             <InvitationTab user={data} />
           </Tabs.Panel>
         )}
+        <Tabs.Panel value="sign-in">
+          <SignInTab user={data} />
+        </Tabs.Panel>
         <Tabs.Panel value="lock">
           <LockTab user={data} />
         </Tabs.Panel>
