@@ -269,6 +269,8 @@ describe('OpenID conformance suite OP modules', () => {
       expect(doc.response_types_supported).toContain('code');
       expect(doc.subject_types_supported).toContain('public');
       expect(doc.id_token_signing_alg_values_supported).toContain('RS256');
+      // oidcc-idtoken-unsigned (static clients skip it): no unsigned ID tokens are on offer.
+      expect(doc.id_token_signing_alg_values_supported).not.toContain('none');
       expect(doc.claims_supported).toEqual(expect.arrayContaining(['sub', 'iss', 'email']));
       const jwks = (await (await fetch(doc.jwks_uri)).json()) as { keys: Array<Record<string, string>> };
       const rsa = jwks.keys.filter((k) => k.kty === 'RSA');
