@@ -62,6 +62,7 @@ import { commonAttributes, type AttributeDefinition, type ResourceSchema } from 
 import type { FilterNode } from './filter/ast.ts';
 import { parsePatchPath } from './filter/parser.ts';
 import { getCaseInsensitive, matchesFilter, parseDateTime } from './filter/evaluate.ts';
+import { isBase64 } from './base64.ts';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const MAX_PATCH_OPERATIONS = 1000;
@@ -484,6 +485,9 @@ function coerceScalar(def: AttributeDefinition, raw: unknown, where: string): un
     case 'reference':
       if (typeof raw === 'string') return raw;
       throw invalidValue(`${where}: ${def.name} must be a string`);
+    case 'binary':
+      if (typeof raw === 'string' && isBase64(raw)) return raw;
+      throw invalidValue(`${where}: ${def.name} must be base64 (RFC 4648 section 4, padded, no line breaks)`);
     case 'boolean':
       if (typeof raw === 'boolean') return raw;
       if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim())) return raw.trim().toLowerCase() === 'true';

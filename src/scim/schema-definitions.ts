@@ -2,7 +2,7 @@
 // service's `urn:scim:wso2:schema` extension). The /Schemas endpoint publishes these, the
 // PATCH applier and the filter translator consult them, so they must tell the truth.
 
-export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex';
+export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'binary' | 'complex';
 
 export interface AttributeDefinition {
   name: string;
@@ -46,16 +46,15 @@ function attr(name: string, description: string, overrides: Partial<AttributeDef
   };
 }
 
-function multiValued(name: string, description: string, valueDescription: string, types: string[], extra: AttributeDefinition[] = []): AttributeDefinition {
+function multiValued(name: string, description: string, value: AttributeDefinition | string, types: string[]): AttributeDefinition {
   return attr(name, description, {
     type: 'complex',
     multiValued: true,
     subAttributes: [
-      attr('value', valueDescription),
+      typeof value === 'string' ? attr('value', value) : value,
       attr('display', 'A label for the value, for display only'),
-      attr('type', 'The kind of value', { canonicalValues: types }),
+      attr('type', 'The kind of value', types.length > 0 ? { canonicalValues: types } : {}),
       attr('primary', 'Whether this is the preferred value; at most one is', { type: 'boolean' }),
-      ...extra,
     ],
   });
 }
@@ -74,6 +73,16 @@ export const PROFILE_ATTRIBUTES: AttributeDefinition[] = [
   multiValued('phoneNumbers', "The user's phone numbers", 'The phone number', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
   multiValued('ims', "The user's instant messaging addresses", 'The instant messaging address', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
   multiValued('photos', "URLs of the user's photos", 'The URL of the photo', ['photo', 'thumbnail']),
+  // RFC 7643 gives entitlements, roles and certificates no canonical types: any label is kept.
+  multiValued('entitlements', "The user's entitlements", 'The entitlement', []),
+  multiValued('roles', "The user's roles, as the provisioning client names them; Tessera grants nothing for them", 'The role', []),
+  multiValued(
+    'x509Certificates',
+    "The user's X.509 certificates",
+    // Binary values are base64 (RFC 4648 section 4) of the DER certificate, compared exactly.
+    attr('value', 'The DER-encoded certificate, base64-encoded', { type: 'binary', caseExact: true }),
+    [],
+  ),
   attr('addresses', "The user's physical mailing addresses", {
     type: 'complex',
     multiValued: true,

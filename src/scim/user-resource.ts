@@ -7,6 +7,7 @@ import type { UserEmail } from '../repos/user-repo.ts';
 import { ENTERPRISE_USER_SCHEMA, PROFILE_ATTRIBUTES, PROFILE_NAME_PARTS, USER_SCHEMA, WSO2_USER_SCHEMA } from './schema-definitions.ts';
 import { invalidValue, mutability, ScimError } from './errors.ts';
 import { weakEtag } from './etag.ts';
+import { isBase64 } from './base64.ts';
 
 export interface ScimLocations {
   /** `{PUBLIC_URL}/t/{org}/scim2` */
@@ -119,11 +120,21 @@ function readEmails(value: unknown): UserEmail[] | undefined {
 
 const MAX_PROFILE_TEXT = 2048;
 const MAX_PROFILE_VALUES = 50;
+/** Base64 of a DER certificate; 16 KiB holds a certificate with a large RSA key and many extensions. */
+const MAX_PROFILE_BINARY = 16 * 1024;
 
 function profileText(value: unknown, where: string): string | undefined {
   const text = optionalString(value, where);
   if (text === undefined || text === null || text.trim() === '') return undefined;
   if (text.length > MAX_PROFILE_TEXT) throw invalidValue(`${where} must be at most ${MAX_PROFILE_TEXT} characters`);
+  return text;
+}
+
+function profileBinary(value: unknown, where: string): string | undefined {
+  const text = optionalString(value, where);
+  if (text === undefined || text === null || text === '') return undefined;
+  if (text.length > MAX_PROFILE_BINARY) throw invalidValue(`${where} must be at most ${MAX_PROFILE_BINARY} characters of base64`);
+  if (!isBase64(text)) throw invalidValue(`${where} must be base64 (RFC 4648 section 4: A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4, no line breaks)`);
   return text;
 }
 
@@ -160,6 +171,9 @@ function readProfile(body: Record<string, unknown>, name: Record<string, unknown
         if (sub.type === 'boolean') {
           const flag = optionalBoolean(pick(entry, sub.name), where);
           if (flag !== undefined) value[sub.name] = flag;
+        } else if (sub.type === 'binary') {
+          const data = profileBinary(pick(entry, sub.name), where);
+          if (data !== undefined) value[sub.name] = data;
         } else {
           const text = profileText(pick(entry, sub.name), where);
           if (text !== undefined) value[sub.name] = text;

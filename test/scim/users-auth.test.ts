@@ -80,6 +80,11 @@ describe('authentication', () => {
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
   });
 
+  it('a valid token in the query string is not accepted: 401 (RFC 7644 section 7.4: tokens stay out of URLs and logs)', async () => {
+    expectScimError(await call('acme', 'GET', `/Users${qs({ access_token: acme.token })}`), 401);
+    expectStatus(await call('acme', 'GET', '/Users', `Bearer ${acme.token}`), 200);
+  });
+
   it('the scheme name is case-insensitive', async () => {
     expectStatus(await call('acme', 'GET', '/Users', `bearer ${acme.token}`), 200);
   });

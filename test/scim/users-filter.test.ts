@@ -250,9 +250,10 @@ describe('LIKE wildcards in values are literal', () => {
 
 describe('invalid filters: 400 invalidFilter', () => {
   const unknown = [
-    'title eq "x"',
+    'jobTitle eq "x"',
     'foo pr',
-    'name.middleName eq "x"',
+    'name.nickName eq "x"',
+    'title.value eq "x"',
     'userName.value eq "x"',
     'urn:example:unknown:schema:foo eq "x"',
     'urn:ietf:params:scim:schemas:core:2.0:Group:displayName eq "x"',
@@ -297,8 +298,8 @@ describe('invalid filters: 400 invalidFilter', () => {
     expect(body.detail).toMatch(/position|end of the input/);
     const middle = expectScimError(await request('GET', `/Users${qs({ filter: 'userName eq "x" and ) or' })}`), 400, 'invalidFilter');
     expect(middle.detail).toMatch(/position 21/);
-    const unknownBody = expectScimError(await request('GET', `/Users${qs({ filter: 'title eq "x"' })}`), 400, 'invalidFilter');
-    expect(unknownBody.detail).toContain('title');
+    const unknownBody = expectScimError(await request('GET', `/Users${qs({ filter: 'jobTitle eq "x"' })}`), 400, 'invalidFilter');
+    expect(unknownBody.detail).toContain('jobTitle');
   });
 
   it('refuses a filter given twice', async () => {
@@ -382,7 +383,7 @@ describe('POST /Users/.search', () => {
   });
 
   it('refuses bad filters and bodies in the SCIM shape', async () => {
-    expectScimError(await request('POST', '/Users/.search', { schemas: [SEARCH_SCHEMA], filter: 'title eq "x"' }), 400, 'invalidFilter');
+    expectScimError(await request('POST', '/Users/.search', { schemas: [SEARCH_SCHEMA], filter: 'jobTitle eq "x"' }), 400, 'invalidFilter');
     expectScimError(await request('POST', '/Users/.search', { schemas: [SEARCH_SCHEMA], filter: 'userName eq' }), 400, 'invalidFilter');
     expectScimError(await request('POST', '/Users/.search', { schemas: [SEARCH_SCHEMA], filter: 42 }), 400, 'invalidValue');
     expectScimError(await request('POST', '/Users/.search', ['userName pr']), 400, 'invalidSyntax');

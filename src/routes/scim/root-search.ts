@@ -61,11 +61,11 @@ export async function rootSearchRoutes(app: FastifyInstance, { system }: { syste
     const { filter, projection } = userQuery;
     const paging = userQuery.paging as { kind: 'index'; startIndex: number; count: number };
 
-    const userWhere = searchUsers ? whereFor(userFilterSchema, filter) : null;
+    const userWhere = searchUsers ? whereFor(userFilterSchema(system.sqlEngine), filter) : null;
     const groupWhere = searchGroups ? whereFor(groupFilterSchema, filter) : null;
     if (filter && userWhere === null && groupWhere === null) {
       // Not understood by any searched type: the error as that type's own search gives it.
-      filterToSql(searchUsers ? userFilterSchema : groupFilterSchema, filter);
+      filterToSql(searchUsers ? userFilterSchema(system.sqlEngine) : groupFilterSchema, filter);
     }
 
     const [userTotal, groupTotal] = await Promise.all([

@@ -82,7 +82,7 @@ export async function userRoutes(app: FastifyInstance, { system }: { system: Sys
     const { organization, principal, locations } = scimState(request);
     requireScope(principal, 'internal_user_mgt_list');
     const query = readListQuery(source, USER_SORT, 'meta.created');
-    const where = query.filter ? filterToSql(userFilterSchema, query.filter) : undefined;
+    const where = query.filter ? filterToSql(userFilterSchema(system.sqlEngine), query.filter) : undefined;
     const window = pageWindow(query);
     const [rows, total] = await Promise.all([
       window.limit > 0

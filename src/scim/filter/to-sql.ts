@@ -164,6 +164,15 @@ function present(target: ColumnTarget | ComputedTarget): Expression<SqlBool> {
   return target.type === 'string' ? sql<SqlBool>`(${target.column} is not null and ${target.column} <> '')` : sql<SqlBool>`${target.column} is not null`;
 }
 
+/**
+ * `not`: "a match if the expression does not evaluate to true" (RFC 7644 section 3.4.2.2). A
+ * comparison with an unassigned attribute is NULL in SQL, and `not NULL` is NULL, which would
+ * drop users without the attribute; `is not true` keeps them. Both engines support it.
+ */
+function notTrue(condition: Expression<SqlBool>): Expression<SqlBool> {
+  return sql<SqlBool>`((${condition}) is not true)`;
+}
+
 /** Translates the inner filter of a value path against the multi-valued attribute's sub-attributes. */
 function translateWithin(multi: MultiValuedTarget, node: FilterNode, name: string): Expression<SqlBool> {
   switch (node.kind) {
@@ -172,7 +181,7 @@ function translateWithin(multi: MultiValuedTarget, node: FilterNode, name: strin
     case 'or':
       return sql<SqlBool>`(${translateWithin(multi, node.left, name)} or ${translateWithin(multi, node.right, name)})`;
     case 'not':
-      return sql<SqlBool>`not (${translateWithin(multi, node.filter, name)})`;
+      return notTrue(translateWithin(multi, node.filter, name));
     case 'valuePath':
       throw invalidFilter('Value paths cannot be nested');
     case 'compare':
@@ -192,13 +201,17 @@ export function filterToSql(schema: FilterSchema, node: FilterNode): Expression<
     case 'or':
       return sql<SqlBool>`(${filterToSql(schema, node.left)} or ${filterToSql(schema, node.right)})`;
     case 'not':
-      return sql<SqlBool>`not (${filterToSql(schema, node.filter)})`;
+      return notTrue(filterToSql(schema, node.filter));
     case 'valuePath': {
       const whole = schema.targets[attributeKey(schema, node.path)];
       if (!whole || whole.kind !== 'multi') throw invalidFilter(`"${displayName(node.path)}" is not a multi-valued attribute that can be filtered`);
       return whole.exists(translateWithin(whole, node.filter, node.path.attribute));
     }
     case 'present': {
+      // A multi-valued attribute named alone is present when it has any value at all (addresses
+      // have no `value` sub-attribute to look at).
+      const whole = node.path.subAttribute ? undefined : schema.targets[attributeKey(schema, node.path)];
+      if (whole?.kind === 'multi') return whole.exists(TRUE);
       const { target, multi } = resolve(schema, node.path);
       return multi ? multi.exists(present(target)) : present(target);
     }
