@@ -21,6 +21,7 @@ import { createRecoveryService } from './recovery-service.ts';
 import { createTemporaryPasswordService } from './temporary-password-service.ts';
 import { createSecurityNotifications } from './security-notifications.ts';
 import { createBrowserOrigins } from './browser-origins.ts';
+import { createIdempotencyService } from './idempotency-service.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -57,6 +58,7 @@ export function createServices(deps: ServiceDeps) {
     registration: createRegistrationService({ ...deps, mailer, publicUrl, onboarding, passwords }),
     recovery: createRecoveryService({ ...deps, onboarding, passwords }),
     temporaryPasswords: createTemporaryPasswordService({ ...deps, notifications }),
+    idempotency: createIdempotencyService(deps),
   };
 }
 
