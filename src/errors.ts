@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'mail.not_found'
   | 'setup.unavailable'
   | 'conflict.unique'
+  | 'idempotency.key_reused'
+  | 'idempotency.in_progress'
   | 'internal';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -54,6 +56,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   'mail.not_found': 404,
   'setup.unavailable': 410,
   'conflict.unique': 409,
+  'idempotency.key_reused': 422,
+  'idempotency.in_progress': 409,
   internal: 500,
 };
 

@@ -9,6 +9,8 @@ export function startHousekeeping(system: System, onError: (error: unknown) => v
   const sweep = async () => {
     try {
       await system.repos.oidcPayloads.deleteExpired(system.clock.now());
+      // Idempotency keys are answered for 24 hours, then forgotten.
+      await system.repos.idempotency.deleteExpired(system.clock.now());
     } catch (error) {
       onError(error);
     }

@@ -13,6 +13,7 @@ import * as givenNameSearch from './migrations/0006_given_name_search.ts';
 import * as applicationAllowedOrigins from './migrations/0007_application_allowed_origins.ts';
 import * as outboxHandOver from './migrations/0008_outbox_hand_over.ts';
 import * as userProfile from './migrations/0009_user_profile.ts';
+import * as idempotencyKeys from './migrations/0010_idempotency_keys.ts';
 import * as sessionDevices from './migrations/0011_session_devices.ts';
 
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0007_application_allowed_origins': applicationAllowedOrigins,
   '0008_outbox_hand_over': outboxHandOver,
   '0009_user_profile': userProfile,
+  '0010_idempotency_keys': idempotencyKeys,
   '0011_session_devices': sessionDevices,
 };
 

@@ -162,6 +162,26 @@ export interface OneTimeLinksTable {
   created_at: Timestamp;
 }
 
+export interface IdempotencyKeysTable {
+  org_id: string;
+  /** `{principal kind}:{principal id} {METHOD} {path}`. */
+  scope: string;
+  /** SHA-256 (hex) of the Idempotency-Key; the key itself is never stored. */
+  key_hash: string;
+  /** SHA-256 (hex) of the request body's canonical JSON. */
+  fingerprint: string;
+  state: 'running' | 'done';
+  lease_token: string | null;
+  locked_until: NullableTimestamp;
+  response_status: number | null;
+  /** JSON object of the replayed headers (location, etag, content-type). */
+  response_headers: string | null;
+  /** The answer's body, encrypted under a key derived from the Idempotency-Key (base64url). */
+  response_body: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface Database extends OnboardingTables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -176,4 +196,5 @@ export interface Database extends OnboardingTables {
   signing_keys: SigningKeysTable;
   organization_secrets: OrganizationSecretsTable;
   one_time_links: OneTimeLinksTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

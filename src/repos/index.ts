@@ -15,6 +15,7 @@ import { createLinkRepo } from './link-repo.ts';
 import { createSettingsRepo } from './settings-repo.ts';
 import { createOutboxRepo } from './outbox-repo.ts';
 import { createRegistrationRepo } from './registration-repo.ts';
+import { createIdempotencyRepo } from './idempotency-repo.ts';
 
 function bindRepos(db: Kysely<Database>) {
   return {
@@ -30,6 +31,7 @@ function bindRepos(db: Kysely<Database>) {
     settings: createSettingsRepo(db),
     outbox: createOutboxRepo(db),
     registrations: createRegistrationRepo(db),
+    idempotency: createIdempotencyRepo(db),
   };
 }
 

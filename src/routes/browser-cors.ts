@@ -16,8 +16,8 @@ import type { System } from '../system.ts';
 
 const PATHS = /^\/t\/([^/?#]+)\/(oauth2|oidc|scim2|api)(?:[/?#]|$)/;
 const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE';
-const ALLOW_HEADERS = 'Authorization, Content-Type, If-Match, DPoP';
-const EXPOSE_HEADERS = 'ETag, Location, WWW-Authenticate, DPoP-Nonce';
+const ALLOW_HEADERS = 'Authorization, Content-Type, If-Match, DPoP, Idempotency-Key';
+const EXPOSE_HEADERS = 'ETag, Location, WWW-Authenticate, DPoP-Nonce, Idempotent-Replayed, Retry-After';
 const PREFLIGHT_MAX_AGE = '600';
 
 /** Stops any later Access-Control-* header (oidc-provider's own) from reaching this response. */

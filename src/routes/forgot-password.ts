@@ -13,6 +13,7 @@ import { onboardingPaths } from '../lib/onboarding-paths.ts';
 import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
 import { FORM_SUBJECTS, organizationEntry, sendLinkProblem, sendThrottled } from './onboarding-common.ts';
+import { backToSignIn, signInReturnOf, withSignInReturn } from './sign-in-return.ts';
 
 interface Params {
   org: string;
@@ -28,7 +29,7 @@ export async function forgotPasswordRoutes(app: FastifyInstance, { system }: { s
     return sendPage(
       reply,
       200,
-      forgotPasswordPage({ organizationName: organization.displayName, action: onboardingPaths.forgotPassword(organization.handle), csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.forgotPassword) }),
+      forgotPasswordPage({ organizationName: organization.displayName, action: withSignInReturn(onboardingPaths.forgotPassword(organization.handle), signInReturnOf(organization.handle, request.query)), csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.forgotPassword) }),
     );
   });
 
@@ -43,7 +44,7 @@ export async function forgotPasswordRoutes(app: FastifyInstance, { system }: { s
         403,
         forgotPasswordPage({
           organizationName: organization.displayName,
-          action: onboardingPaths.forgotPassword(organization.handle),
+          action: withSignInReturn(onboardingPaths.forgotPassword(organization.handle), signInReturnOf(organization.handle, request.query)),
           csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.forgotPassword),
           email,
           error: 'The form expired. Please try again.',
@@ -52,7 +53,7 @@ export async function forgotPasswordRoutes(app: FastifyInstance, { system }: { s
     }
     const result = await recovery.requestReset(organization, email, requestContext(request));
     if (result.outcome === 'throttled') return sendThrottled(reply, result.retryAfterSeconds);
-    return sendPage(reply, 200, messagePage({ title: 'Check your email', message: CHECK_YOUR_MAIL, tone: 'notice' }));
+    return sendPage(reply, 200, messagePage({ title: 'Check your email', message: CHECK_YOUR_MAIL, tone: 'notice', ...backToSignIn(organization.handle, signInReturnOf(organization.handle, request.query)) }));
   });
 
   app.get<{ Params: Params; Querystring: { token?: string } }>('/t/:org/password/reset', async (request, reply) => {

@@ -11,6 +11,7 @@ import { sendPage } from '../web/reply.ts';
 import { messagePage } from '../web/pages/message-page.ts';
 import { linkProblemPage } from '../web/pages/onboarding-pages.ts';
 import { onboardingPaths } from '../lib/onboarding-paths.ts';
+import { withSignInReturn } from './sign-in-return.ts';
 
 /** What each public form's CSRF token is bound to (with the organization's form key). */
 export const FORM_SUBJECTS = { register: 'register', forgotPassword: 'forgot-password', renewLink: 'renew-link' } as const;
@@ -45,11 +46,14 @@ export function sendThrottled(reply: FastifyReply, retryAfterSeconds: number) {
   );
 }
 
-/** The links under the sign-in form: forgot password always, sign-up when offered. */
-export async function signInLinks(system: System, organization: Organization): Promise<{ forgotPassword: string; register?: string }> {
+/**
+ * The links under the sign-in form: forgot password always, sign-up when offered, each carrying
+ * the sign-in page's path so "Check your email" can lead back to it.
+ */
+export async function signInLinks(system: System, organization: Organization, signInPath?: string): Promise<{ forgotPassword: string; register?: string }> {
   const enabled = await system.services.registration.isEnabled(organization.id);
   return {
-    forgotPassword: onboardingPaths.forgotPassword(organization.handle),
-    ...(enabled && { register: onboardingPaths.register(organization.handle) }),
+    forgotPassword: withSignInReturn(onboardingPaths.forgotPassword(organization.handle), signInPath),
+    ...(enabled && { register: withSignInReturn(onboardingPaths.register(organization.handle), signInPath) }),
   };
 }

@@ -39,13 +39,21 @@ export async function setupRoutes(app: FastifyInstance, { system }: { system: Sy
         { handle: values.handle, displayName: values.name, ownerEmail: values.email, ownerPassword: formField(request.body, 'password') },
         requestContext(request),
       );
+      const home = `${system.config.publicUrl}/t/${organization.handle}`;
+      const urls = { console: `${home}/console/`, myAccount: `${home}/myaccount/` };
+      // The log is where an operator looks after a first run: say where the apps are.
+      request.log.info({ organization: organization.handle, consoleUrl: urls.console, myAccountUrl: urls.myAccount }, `organization created: the Console is at ${urls.console}, My Account at ${urls.myAccount}`);
       return sendPage(
         reply,
         201,
         messagePage({
           title: 'Organization created',
-          message: `${organization.displayName} is ready. Its address is /t/${organization.handle}; sign in to its applications with the email and password you chose.`,
+          message: `${organization.displayName} is ready. Sign in to the Console with the email and password you chose to add administrators, customers and applications; customers manage their own account in My Account.`,
           tone: 'notice',
+          links: [
+            { href: urls.console, text: `Open the Console (${urls.console})` },
+            { href: urls.myAccount, text: `Open My Account (${urls.myAccount})` },
+          ],
         }),
       );
     } catch (error) {

@@ -12,6 +12,7 @@ import { sendPage } from '../web/reply.ts';
 import { formTargetsOf } from '../web/layout.ts';
 import { signInPage } from '../web/pages/sign-in-page.ts';
 import { messagePage } from '../web/pages/message-page.ts';
+import { noAccessPage } from '../web/pages/no-access-page.ts';
 import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
 import { signInLinks } from './onboarding-common.ts';
@@ -32,15 +33,29 @@ const UNAVAILABLE: Record<string, string> = {
   disabled: 'This account is disabled. Contact your administrator.',
 };
 
-function noAccessPage(reply: FastifyReply, applicationName: string | undefined) {
+/** The CSRF subject of the "back to the application" form, apart from the sign-in form's. */
+const abortSubject = (uid: string) => `${uid}:abort`;
+
+/**
+ * "No access", with two ways on: the same authorization request again with prompt=login (a new
+ * sign-in, whose account replaces this one), and a form that ends the request with access_denied.
+ */
+function sendNoAccess(reply: FastifyReply, entry: ProviderEntry, interaction: Interaction, applicationName: string | undefined) {
+  const again = new URLSearchParams();
+  for (const [name, value] of Object.entries(interaction.params)) if (typeof value === 'string' && name !== 'prompt') again.set(name, value);
+  again.set('prompt', 'login');
+  const handle = entry.organization.handle;
   return sendPage(
     reply,
     403,
-    messagePage({
-      title: 'No access',
-      message: `Your account does not have access to ${applicationName ?? 'this application'}. If you think it should, contact your organization's administrator.`,
-      tone: 'error',
+    noAccessPage({
+      applicationName,
+      switchAccountHref: `/t/${handle}/oauth2/authorize?${again.toString()}`,
+      backAction: `${signInPagePath(handle, interaction.uid)}/abort`,
+      csrf: formToken(entry.formKey, abortSubject(interaction.uid)),
     }),
+    // The form ends in a redirect to the application: CSP form-action must allow it.
+    { formTargets: formTargetsOf(interaction.params.redirect_uri) },
   );
 }
 
@@ -78,7 +93,7 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
   }
 
   async function render(reply: FastifyReply, status: number, entry: ProviderEntry, interaction: Interaction, extra: { email?: string; error?: string } = {}) {
-    const links = await signInLinks(system, entry.organization);
+    const links = await signInLinks(system, entry.organization, signInPagePath(entry.organization.handle, interaction.uid));
     return sendPage(
       reply,
       status,
@@ -98,11 +113,12 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
     if (!loaded) return reply;
     // Signed in already, but not allowed into this application: say so rather than ask again.
     const { prompt, session, params } = loaded.interaction;
-    if (prompt.reasons.includes(ACCESS_DENIED_REASON) && session?.accountId) {
+    // prompt=login (from "Sign in as someone else") asks for the form even so.
+    if (prompt.reasons.includes(ACCESS_DENIED_REASON) && !prompt.reasons.includes('login_prompt') && session?.accountId) {
       const user = await system.services.users.getUser(loaded.entry.organization.id, session.accountId).then((v) => v.user).catch(() => undefined);
       if (user && user.accountState === 'active') {
         const access = await system.services.applications.checkSignInAccess(user, String(params.client_id ?? ''), requestContext(request, { type: 'user', id: user.id }));
-        if (!access.allowed) return noAccessPage(reply, access.application?.name);
+        if (!access.allowed) return sendNoAccess(reply, loaded.entry, loaded.interaction, access.application?.name);
       }
     }
     // login_hint (OpenID Connect Core 3.1.2.1) pre-fills the email; the page escapes it.
@@ -144,13 +160,32 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
       String(interaction.params.client_id ?? ''),
       requestContext(request, { type: 'user', id: result.user.id }),
     );
-    if (!access.allowed) return noAccessPage(reply, access.application?.name);
+    if (!access.allowed) return sendNoAccess(reply, entry, interaction, access.application?.name);
 
     reply.hijack();
     await entry.provider.interactionFinished(
       request.raw,
       reply.raw,
       { login: { accountId: result.user.id, ...authenticationContext(['pwd']) } },
+      { mergeWithLastSubmission: false },
+    );
+    return reply;
+  });
+
+  // "Back to the application" from the No access page: the authorization request ends with
+  // access_denied (RFC 6749 4.1.2.1), so the application hears why and can offer its own way on.
+  app.post<{ Params: Params }>('/t/:org/login/:uid/abort', async (request, reply) => {
+    const loaded = await loadInteraction(request, reply);
+    if (!loaded) return reply;
+    const { entry, interaction } = loaded;
+    if (!isValidFormToken(entry.formKey, abortSubject(interaction.uid), formField(request.body, 'csrf'))) {
+      return sendPage(reply, 403, messagePage({ title: 'Form expired', message: 'The form expired. Go back to the application and sign in again.', tone: 'error' }));
+    }
+    reply.hijack();
+    await entry.provider.interactionFinished(
+      request.raw,
+      reply.raw,
+      { error: 'access_denied', error_description: 'The account does not have access to this application' },
       { mergeWithLastSubmission: false },
     );
     return reply;

@@ -13,6 +13,7 @@ import { onboardingPaths } from '../lib/onboarding-paths.ts';
 import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
 import { FORM_SUBJECTS, organizationEntry, sendLinkProblem, sendThrottled } from './onboarding-common.ts';
+import { backToSignIn, signInReturnOf, withSignInReturn } from './sign-in-return.ts';
 
 interface Params {
   org: string;
@@ -33,7 +34,7 @@ export async function signUpRoutes(app: FastifyInstance, { system }: { system: S
       200,
       signUpPage({
         organizationName: organization.displayName,
-        action: onboardingPaths.register(organization.handle),
+        action: withSignInReturn(onboardingPaths.register(organization.handle), signInReturnOf(organization.handle, request.query)),
         csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.register),
         minLength: await passwords.minLength(organization.id),
       }),
@@ -51,7 +52,7 @@ export async function signUpRoutes(app: FastifyInstance, { system }: { system: S
         status,
         signUpPage({
           organizationName: organization.displayName,
-          action: onboardingPaths.register(organization.handle),
+          action: withSignInReturn(onboardingPaths.register(organization.handle), signInReturnOf(organization.handle, request.query)),
           csrf: visitorFormToken(reply, entry.formKey, FORM_SUBJECTS.register),
           minLength: await passwords.minLength(organization.id),
           values,
@@ -62,7 +63,16 @@ export async function signUpRoutes(app: FastifyInstance, { system }: { system: S
     try {
       const result = await registration.register(organization, { ...values, password: formField(request.body, 'password') }, requestContext(request));
       if (result.outcome === 'throttled') return sendThrottled(reply, result.retryAfterSeconds);
-      return sendPage(reply, 200, messagePage({ title: 'Check your email', message: `${CHECK_YOUR_MAIL} Open the link in it to confirm your address.`, tone: 'notice' }));
+      return sendPage(
+        reply,
+        200,
+        messagePage({
+          title: 'Check your email',
+          message: `${CHECK_YOUR_MAIL} Open the link in it to confirm your address.`,
+          tone: 'notice',
+          ...backToSignIn(organization.handle, signInReturnOf(organization.handle, request.query)),
+        }),
+      );
     } catch (error) {
       if (!isAppError(error)) throw error;
       if (error.code === 'request.not_found') {
@@ -152,6 +162,6 @@ export async function signUpRoutes(app: FastifyInstance, { system }: { system: S
     }
     const result = await onboarding.requestNewLink(entry.organization, formField(request.body, 'email'), requestContext(request));
     if (result.outcome === 'throttled') return sendThrottled(reply, result.retryAfterSeconds);
-    return sendPage(reply, 200, messagePage({ title: 'Check your email', message: CHECK_YOUR_MAIL, tone: 'notice' }));
+    return sendPage(reply, 200, messagePage({ title: 'Check your email', message: CHECK_YOUR_MAIL, tone: 'notice', ...backToSignIn(entry.organization.handle, undefined) }));
   });
 }

@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { System } from '../system.ts';
 import { sendPage } from '../web/reply.ts';
@@ -101,6 +101,17 @@ export async function webAppRoutes(app: FastifyInstance, { system }: { system: S
     const body = index.replace('<!--tessera-config-->', `<script type="application/json" id="tessera-config">${scriptJson(config)}</script>`);
     return reply.code(200).headers(WEB_APP_HEADERS).type('text/html; charset=utf-8').send(body);
   }
+
+  // The organization's own address, as the set-up page and mails show it, opens My Account
+  // (every member may use it, and an administrator's account menu leads on to the Console)
+  // instead of answering a bare 404.
+  const organizationHome = async (request: FastifyRequest<{ Params: { org: string } }>, reply: FastifyReply) => {
+    const entry = await system.providers.get(request.params.org);
+    if (!entry) return sendPage(reply, 404, messagePage({ title: 'Not found', message: 'There is no organization at this address.', tone: 'error' }));
+    return reply.redirect(`/t/${entry.organization.handle}/myaccount/`);
+  };
+  app.get('/t/:org', organizationHome);
+  app.get('/t/:org/', organizationHome);
 
   for (const webApp of Object.keys(SCOPES) as WebApp[]) {
     app.get<{ Params: { org: string } }>(`/t/:org/${webApp}`, async (request, reply) => reply.redirect(`/t/${request.params.org}/${webApp}/`));

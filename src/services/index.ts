@@ -22,6 +22,7 @@ import { createTemporaryPasswordService } from './temporary-password-service.ts'
 import { createSecurityNotifications } from './security-notifications.ts';
 import { createBrowserOrigins } from './browser-origins.ts';
 import { createAccountSupportService } from './account-support-service.ts';
+import { createIdempotencyService } from './idempotency-service.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -59,6 +60,7 @@ export function createServices(deps: ServiceDeps) {
     registration: createRegistrationService({ ...deps, mailer, publicUrl, onboarding, passwords }),
     recovery: createRecoveryService({ ...deps, onboarding, passwords }),
     temporaryPasswords: createTemporaryPasswordService({ ...deps, notifications }),
+    idempotency: createIdempotencyService(deps),
   };
 }
 

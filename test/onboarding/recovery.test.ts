@@ -37,7 +37,8 @@ describe('forgot password', () => {
     expect(tokens.refresh_token).toBeTruthy();
 
     const signInPage = await bed.signIn(owner, 'wrong passphrase here');
-    expect(signInPage.body).toContain('href="/t/help/password/forgot"');
+    // The link carries the way back to this sign-in page (issue 14 item 7).
+    expect(signInPage.body).toMatch(/href="\/t\/help\/password\/forgot\?return=%2Ft%2Fhelp%2Flogin%2F[A-Za-z0-9_-]+"/);
 
     const answer = await ask(owner);
     expect(answer.status).toBe(200);

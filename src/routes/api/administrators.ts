@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { System } from '../../system.ts';
 import type { User } from '../../repos/user-repo.ts';
 import { AppError } from '../../errors.ts';
-import { authorized } from './principal.ts';
+import { apiCaller, authorized } from './principal.ts';
+import { IDEMPOTENCY_KEY_HEADER_SCHEMA, idempotentCreate } from '../idempotency.ts';
 
 const administratorSchema = {
   type: 'object',
@@ -55,9 +56,11 @@ export async function administratorRoutes(app: FastifyInstance, { system }: { sy
   app.post<{ Body: { email: string; givenName?: string; familyName?: string; delivery?: 'email' | 'link' } }>(
     '/server/v1/administrators',
     {
+      ...idempotentCreate(system, apiCaller('internal_org_admin_mgt_create', ownerRequest)),
       schema: {
         tags,
         summary: 'Invite an administrator (owner only)',
+        headers: IDEMPOTENCY_KEY_HEADER_SCHEMA,
         description: 'Creates a pending administrator and mails an invitation to set a password, or returns the link with delivery "link".',
         body: {
           type: 'object',

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { System } from '../../system.ts';
 import type { Application } from '../../repos/application-repo.ts';
 import type { ApplicationUpdate, NewApplicationInput } from '../../services/application-service.ts';
-import { authorized } from './principal.ts';
+import { apiCaller, authorized } from './principal.ts';
+import { IDEMPOTENCY_KEY_HEADER_SCHEMA, idempotentCreate } from '../idempotency.ts';
 import { API_ERROR_SCHEMA } from './error-schema.ts';
 
 const uriList = { type: 'array', items: { type: 'string', maxLength: 2048 }, maxItems: 50 } as const;
@@ -69,9 +70,11 @@ export async function applicationRoutes(app: FastifyInstance, { system }: { syst
   app.post<{ Body: NewApplicationInput }>(
     '/server/v1/applications',
     {
+      ...idempotentCreate(system, apiCaller('internal_application_mgt_create')),
       schema: {
         tags,
         summary: 'Register an application',
+        headers: IDEMPOTENCY_KEY_HEADER_SCHEMA,
         description: 'spa: public client with PKCE; web: confidential client with a secret; m2m: client credentials with API scopes.',
         body: {
           type: 'object',

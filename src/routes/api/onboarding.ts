@@ -8,7 +8,8 @@ import type { System } from '../../system.ts';
 import type { OutboxMailStatus } from '../../repos/outbox-repo.ts';
 import type { InvitationDelivery, InvitationLink } from '../../services/onboarding-service.ts';
 import { AppError } from '../../errors.ts';
-import { authorized } from './principal.ts';
+import { apiCaller, authorized } from './principal.ts';
+import { IDEMPOTENCY_KEY_HEADER_SCHEMA, idempotentCreate } from '../idempotency.ts';
 import { isMailPurpose } from '../../mail/templates.ts';
 
 function objectBody(body: unknown): Record<string, unknown> {
@@ -119,7 +120,18 @@ export async function onboardingApiRoutes(app: FastifyInstance, { system }: { sy
 
   // --- invitations -----------------------------------------------------------------------------
 
-  app.post('/invitations', async (request, reply) => {
+  app.post(
+    '/invitations',
+    {
+      ...idempotentCreate(system, apiCaller('internal_user_mgt_create')),
+      schema: {
+        tags: ['Invitations'],
+        summary: 'Invite a customer',
+        description: 'Creates a pending customer (with group memberships) and mails an invitation to set a password, or returns the link with delivery "link".',
+        headers: IDEMPOTENCY_KEY_HEADER_SCHEMA,
+      },
+    },
+    async (request, reply) => {
     const { organization, principal, ctx } = authorized(request, 'internal_user_mgt_create');
     const body = objectBody(request.body);
     const email = optionalText(body, 'email');
@@ -146,7 +158,8 @@ export async function onboardingApiRoutes(app: FastifyInstance, { system }: { sy
     // their answers (and logs) unless they ask for delivery "link".
     const showLink = view.invitation!.delivery === 'link' || principal.kind === 'user';
     return reply.code(201).send(invitationJson(view.user.id, view.user.userName, view.invitation!, showLink));
-  });
+    },
+  );
 
   app.post<{ Params: { id: string } }>('/users/:id/invitation', async (request) => {
     const { organization, ctx } = authorized(request, 'internal_user_mgt_update');

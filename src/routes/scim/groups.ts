@@ -16,6 +16,8 @@ import { requireScope } from './bearer-auth.ts';
 import { listResponse, pageWindow, totalOf } from './list-response.ts';
 import { ifMatch, sendResource } from './users.ts';
 import * as operations from './operations.ts';
+import { idempotentCreate } from '../idempotency.ts';
+import { scimCaller } from './idempotency-caller.ts';
 
 export const GROUP_SORT: Record<string, SortOption<GroupSortColumn>> = {
   'meta.created': { column: 'created_at', isDate: true },
@@ -83,7 +85,7 @@ export async function groupRoutes(app: FastifyInstance, { system }: { system: Sy
     return list(request, body);
   });
 
-  app.post<{ Params: { org: string } }>('/Groups', async (request, reply) => {
+  app.post<{ Params: { org: string } }>('/Groups', idempotentCreate(system, scimCaller('internal_group_mgt_create')), async (request, reply) => {
     requireScope(scimState(request).principal, 'internal_group_mgt_create');
     return sendResource(reply, await operations.createGroup(context(request), request.body));
   });

@@ -16,6 +16,8 @@ import { actingContext, scimState } from './context.ts';
 import { requireScope } from './bearer-auth.ts';
 import { listResponse, pageWindow, totalOf } from './list-response.ts';
 import * as operations from './operations.ts';
+import { idempotentCreate } from '../idempotency.ts';
+import { scimCaller } from './idempotency-caller.ts';
 
 export const USER_SORT: Record<string, SortOption<UserSortColumn>> = {
   'meta.created': { column: 'created_at', isDate: true },
@@ -105,7 +107,7 @@ export async function userRoutes(app: FastifyInstance, { system }: { system: Sys
     return list(request, body);
   });
 
-  app.post<{ Params: { org: string } }>('/Users', async (request, reply) => {
+  app.post<{ Params: { org: string } }>('/Users', idempotentCreate(system, scimCaller('internal_user_mgt_create')), async (request, reply) => {
     requireScope(scimState(request).principal, 'internal_user_mgt_create');
     return sendResource(reply, await operations.createUser(context(request), request.body));
   });

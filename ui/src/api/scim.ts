@@ -4,6 +4,7 @@
 
 import { config } from '../config.ts';
 import { apiRequest } from './http.ts';
+import { idempotencyHeader } from './idempotency-key.ts';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -80,7 +81,9 @@ const scim = config.scimBase;
 export const users = {
   list: (params: ListParams) => apiRequest<ListResponse<ScimUser>>(`${scim}/Users${listQuery(params)}`, { scim: true }),
   get: (id: string) => apiRequest<ScimUser>(`${scim}/Users/${encodeURIComponent(id)}`, { scim: true }),
-  create: (body: Record<string, unknown>) => apiRequest<ScimUser>(`${scim}/Users`, { method: 'POST', body, scim: true }),
+  /** With an Idempotency-Key, a repeat of the same create answers the first answer again. */
+  create: (body: Record<string, unknown>, idempotencyKey?: string) =>
+    apiRequest<ScimUser>(`${scim}/Users`, { method: 'POST', body, scim: true, headers: idempotencyHeader(idempotencyKey) }),
   patch: (id: string, operations: PatchOperation[], version?: string) =>
     apiRequest<ScimUser>(`${scim}/Users/${encodeURIComponent(id)}`, {
       method: 'PATCH',

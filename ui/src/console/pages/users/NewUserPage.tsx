@@ -16,6 +16,7 @@ import { OnboardingSummary } from './OnboardingSummary.tsx';
 import { createCustomer, emailTaken, useHasGroups, usePasswordRules, type NewCustomer, type OnboardingResult } from './new-user-api.ts';
 import { EMAIL_TAKEN, emailProblem, generatePassword, nameProblem, passwordProblem, submitErrors, type FieldErrors } from './new-user-form.ts';
 import { usersListKey } from './users-query.ts';
+import { newIdempotencyKey } from '../../../api/idempotency-key.ts';
 
 const EMPTY: NewCustomer = { email: '', givenName: '', familyName: '', method: 'invite', password: '', groupIds: [] };
 
@@ -38,6 +39,11 @@ export default function NewUserPage() {
   const passwordRef = useRef<HTMLInputElement>(null);
   const summaryRef = useRef<HTMLHeadingElement>(null);
   const groupsRef = useRef<HTMLDivElement>(null);
+  // One Idempotency-Key per wizard run: the server answers a repeated Finish with the first answer.
+  const idempotencyKey = useRef(newIdempotencyKey());
+  // Set from the first click or Enter until its work ends: a second one in the same instant comes
+  // before React has re-rendered the button as disabled, so state alone cannot stop it.
+  const submitting = useRef(false);
   // The email whose availability was last confirmed, so Next does not ask twice.
   const checkedEmail = useRef<{ email: string; taken: boolean } | null>(null);
 
@@ -99,7 +105,7 @@ export default function NewUserPage() {
   }
 
   const create = useMutation({
-    mutationFn: () => createCustomer({ ...values, groupIds: chosenGroups.map((group) => group.id) }),
+    mutationFn: () => createCustomer({ ...values, groupIds: chosenGroups.map((group) => group.id) }, idempotencyKey.current),
     onSuccess: (answer) => {
       setResult(answer);
       setStep('done');
@@ -135,7 +141,21 @@ export default function NewUserPage() {
     setErrors(found);
     if (Object.keys(found).length > 0) return focusFirstError(found);
     if (withGroups) setStep('groups');
-    else create.mutate();
+    else await finish();
+  }
+
+  // Errors are shown by the mutation's onError; awaiting keeps the guard up until the answer.
+  const finish = () => create.mutateAsync().then(() => undefined, () => undefined);
+
+  async function submit() {
+    if (submitting.current) return;
+    submitting.current = true;
+    try {
+      if (step === 'details') await next();
+      else if (step === 'groups') await finish();
+    } finally {
+      submitting.current = false;
+    }
   }
 
   const restart = () => {
@@ -144,6 +164,8 @@ export default function NewUserPage() {
     setErrors({});
     setResult(null);
     checkedEmail.current = null;
+    // A new wizard run is a new customer: a new key.
+    idempotencyKey.current = newIdempotencyKey();
     create.reset();
     setStep('details');
     setTimeout(() => emailRef.current?.focus(), 0);
@@ -183,8 +205,7 @@ export default function NewUserPage() {
           onSubmit={(event) => {
             event.preventDefault();
             if (busy) return;
-            if (step === 'details') void next();
-            else if (step === 'groups') create.mutate();
+            void submit();
           }}
         >
           <Stepper active={active} size="sm" orientation={vertical ? 'vertical' : 'horizontal'} allowNextStepsSelect={false}>

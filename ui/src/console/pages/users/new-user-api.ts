@@ -3,10 +3,13 @@
 // - an invitation: the management API's POST /server/v1/invitations (mailed; the answer also
 //   carries the mailed link for the administrator to copy);
 // - a temporary password: SCIM POST /Users with `password` and `groups`.
+// Both carry the wizard run's Idempotency-Key: a repeated Finish (or a retry after a lost answer)
+// gets the first answer again instead of a second customer or a 409.
 
 import { useQuery } from '@tanstack/react-query';
 import { config } from '../../../config.ts';
 import { apiRequest } from '../../../api/http.ts';
+import { idempotencyHeader } from '../../../api/idempotency-key.ts';
 import { groups, scimString, users, USER_SCHEMA, type ScimUser } from '../../../api/scim.ts';
 
 export interface NewCustomer {
@@ -31,13 +34,14 @@ export type OnboardingResult = { kind: 'invited'; invitation: InvitationAnswer }
 
 const server = `${config.apiBase}/server/v1`;
 
-export async function createCustomer(customer: NewCustomer): Promise<OnboardingResult> {
+export async function createCustomer(customer: NewCustomer, idempotencyKey: string): Promise<OnboardingResult> {
   const givenName = customer.givenName.trim() || undefined;
   const familyName = customer.familyName.trim() || undefined;
   if (customer.method === 'invite') {
     const invitation = await apiRequest<InvitationAnswer>(`${server}/invitations`, {
       method: 'POST',
       body: { email: customer.email.trim(), givenName, familyName, groups: customer.groupIds, delivery: 'email' },
+      headers: idempotencyHeader(idempotencyKey),
     });
     return { kind: 'invited', invitation };
   }
@@ -47,7 +51,7 @@ export async function createCustomer(customer: NewCustomer): Promise<OnboardingR
     name: { givenName, familyName },
     password: customer.password,
     groups: customer.groupIds.map((value) => ({ value })),
-  });
+  }, idempotencyKey);
   return { kind: 'temporary', user };
 }
 
