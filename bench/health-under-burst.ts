@@ -33,8 +33,12 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const execFile = promisify(execFileCallback);
 
 interface Latencies {
+  /** Until the body is read and decoded. */
   p50: number;
   p95: number;
+  /** Until the answer's headers arrive. */
+  headersP50: number;
+  headersP95: number;
   count: number;
 }
 
@@ -117,7 +121,7 @@ await withCleanup(
                 completed++;
               } catch (error) {
                 if (refused === 0) log(`first refused flow: ${(error as Error).message.slice(0, 300)}`);
-                refused++; // 429 past the hashing bound, as designed
+                refused++; // 429 past the admission or hashing bounds, as designed
                 await new Promise((resolve) => setTimeout(resolve, 2_000)); // the Retry-After of a 429
               }
             }
@@ -138,15 +142,18 @@ await withCleanup(
       for (const [name, list] of Object.entries(rows)) {
         const spread = (values: number[]) => `${fixed(median(values))} [${fixed(Math.min(...values))}–${fixed(Math.max(...values))}]`;
         log(
-          `${name.padEnd(6)} idle p50 ${spread(list.map((r) => r.idle.p50))} p95 ${spread(list.map((r) => r.idle.p95))} ms; ` +
+          `${name.padEnd(14)} idle p50 ${spread(list.map((r) => r.idle.p50))} p95 ${spread(list.map((r) => r.idle.p95))} ms; ` +
             `burst p50 ${spread(list.map((r) => r.burst.p50))} p95 ${spread(list.map((r) => r.burst.p95))} ms; ` +
-            `burst/idle p95 ${fixed(median(list.map((r) => r.burst.p95 / r.idle.p95)), 2)} [${fixed(Math.min(...list.map((r) => r.burst.p95 / r.idle.p95)), 2)}–${fixed(Math.max(...list.map((r) => r.burst.p95 / r.idle.p95)), 2)}]`,
+            `burst/idle p95 ${fixed(median(list.map((r) => r.burst.p95 / r.idle.p95)), 2)} [${fixed(Math.min(...list.map((r) => r.burst.p95 / r.idle.p95)), 2)}–${fixed(Math.max(...list.map((r) => r.burst.p95 / r.idle.p95)), 2)}]; ` +
+            `headers p95 idle ${spread(list.map((r) => r.idle.headersP95))} burst ${spread(list.map((r) => r.burst.headersP95))} ms`,
         );
       }
       // The server's share: its burst p95 over the bare control process's, round by round.
       for (const [name, controlName] of [['live', 'control live'], ['static', 'control static']] as const) {
-        const ratios = rows[name].map((row, i) => row.burst.p95 / rows[controlName][i].burst.p95);
-        log(`${name} burst p95 / control ${name} burst p95: ${fixed(median(ratios), 2)} [${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)}]`);
+        for (const measure of ['p95', 'headersP95'] as const) {
+          const ratios = rows[name].map((row, i) => row.burst[measure] / rows[controlName][i].burst[measure]);
+          log(`${name} burst ${measure} / control's: ${fixed(median(ratios), 2)} [${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)}]`);
+        }
       }
     } finally {
       client.agent.destroy();
