@@ -65,7 +65,8 @@ export function createSessionService(deps: { repos: Repos; clock: Clock }) {
         .filter((g): g is string => typeof g === 'string');
       await repos.transaction(async (tx) => {
         for (const grantId of grants) await tx.oidcPayloads.revokeByGrantId(orgId, grantId);
-        await tx.oidcPayloads.destroy(orgId, 'Session', session.id);
+        // Ended, not deleted: a request of that browser already under way cannot save it back.
+        await tx.oidcPayloads.endSession(orgId, session.id, clock.now());
         await tx.audit.record({ ...auditFields(ctx), orgId, occurredAt: clock.now(), action: 'session.revoked', targetType: 'user', targetId: userId });
       });
     },
