@@ -10,7 +10,9 @@
 // Session Management: by default the SDK leaves it off. Switched on, it frames
 // /oidc/checksession and polls it only while it holds a session_state, which this server never
 // issues (src/oidc/check-session.ts), and renews the session with prompt=none at its refresh
-// interval; the second test shows that this neither loops nor signs the person out.
+// interval; the second test shows that this neither loops nor signs the person out, and that
+// the renewal notices a sign-out in another tab. The SDK's default sign-out sends client_id (the
+// person confirms once); the third test shows sendIdTokenInLogoutRequest making it click-free.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -29,6 +31,10 @@ const SDK_BUILD = path.join(ROOT, 'node_modules/@asgardeo/auth-spa/dist/asgardeo
 const APP_SCRIPT = path.join(import.meta.dirname, 'asgardeo-spa-app.js');
 /** The app's page under this path turns the SDK's Session Management on. */
 const MANAGED = '/managed/';
+/** The app's page under this path has the SDK send the ID token with its sign-out. */
+const HINTED = '/hinted/';
+/** The page path an SDK configuration belongs to: its sign-in and sign-out redirect URL. */
+const homeOf = (pagePath: string) => [MANAGED, HINTED].find((prefix) => pagePath.startsWith(prefix)) ?? '/';
 
 /** What the SDK's calls give back, as asgardeo-spa-app.js hands them over. */
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; code?: string };
@@ -114,7 +120,7 @@ async function signInThroughHostedPage(page: Page, bed: UiTestBed, appUrl: strin
   return signedIn.value!;
 }
 
-describe.runIf(chromiumAvailable())('@asgardeo/auth-spa with its default configuration', () => {
+describe.runIf(chromiumAvailable())('@asgardeo/auth-spa in an application on another origin', () => {
   let bed: UiTestBed;
   let site: { origin: string; server: http.Server };
   let clientId: string;
@@ -124,22 +130,23 @@ describe.runIf(chromiumAvailable())('@asgardeo/auth-spa with its default configu
     bed = await startUiTestBed(HANDLE);
     base = `${bed.baseUrl}/t/${HANDLE}`;
     site = await appServer((pagePath) => ({
-      signInRedirectURL: `${site.origin}${pagePath.startsWith(MANAGED) ? MANAGED : '/'}`,
+      signInRedirectURL: `${site.origin}${homeOf(pagePath)}`,
       clientID: clientId,
       baseUrl: base,
       // openid is the SDK's default; internal_login lets the token read the person's /scim2/Me.
       scope: ['openid', 'internal_login'],
       // Session Management switched on, polling fast enough to be seen within the test.
-      ...(pagePath.startsWith(MANAGED) && { enableOIDCSessionManagement: true, checkSessionInterval: 1, sessionRefreshInterval: 2 }),
+      ...(homeOf(pagePath) === MANAGED && { enableOIDCSessionManagement: true, checkSessionInterval: 1, sessionRefreshInterval: 2 }),
+      ...(homeOf(pagePath) === HINTED && { sendIdTokenInLogoutRequest: true }),
     }));
     const created = await bed.server.system.services.applications.createApplication(
       bed.organization.id,
       {
         name: 'SDK app',
         type: 'spa',
-        redirectUris: [`${site.origin}/`, `${site.origin}${MANAGED}`],
+        redirectUris: [`${site.origin}/`, `${site.origin}${MANAGED}`, `${site.origin}${HINTED}`],
         // The SDK signs out to its sign-in redirect URL when no signOutRedirectURL is set.
-        postLogoutRedirectUris: [`${site.origin}/`, `${site.origin}${MANAGED}`],
+        postLogoutRedirectUris: [`${site.origin}/`, `${site.origin}${MANAGED}`, `${site.origin}${HINTED}`],
       },
       SYSTEM_CONTEXT,
     );
@@ -268,6 +275,18 @@ describe.runIf(chromiumAvailable())('@asgardeo/auth-spa with its default configu
     await other.waitForURL((url) => url.href.startsWith(appUrl));
     await page.waitForURL((url) => url.href.startsWith(appUrl) && url.searchParams.get('state') === 'sign_out_success', { timeout: 10_000 });
     expect(await inApp(page, (app) => app.auth.isAuthenticated())).toBe(false);
+    expectNoConsoleErrors(uiPage);
+  });
+
+  it('signs out without a click when told to send the ID token (sendIdTokenInLogoutRequest)', async () => {
+    const uiPage = await bed.newPage();
+    const { page } = uiPage;
+    const appUrl = `${site.origin}${HINTED}`;
+    await signInThroughHostedPage(page, bed, appUrl);
+    await inApp(page, (app) => void app.auth.signOut());
+    // Straight back: the validated id_token_hint is the proof the confirmation click stands for.
+    await page.waitForURL((url) => url.href.startsWith(appUrl) && url.searchParams.get('state') === 'sign_out_success');
+    expect(await inApp(page, (app) => app.outcome(app.auth.trySignInSilently()))).toEqual({ ok: true, value: false });
     expectNoConsoleErrors(uiPage);
   });
 });
