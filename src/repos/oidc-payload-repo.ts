@@ -102,6 +102,22 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
         .execute();
     },
 
+    /**
+     * Ends every browser session of an account (but the one whose uid is `exceptUid`) the way
+     * endSession ends one: a request of a stolen session that is under way cannot save it back
+     * after a password change.
+     */
+    async endSessionsOfAccount(orgId: string, accountId: string, now: Date, exceptUid?: string): Promise<void> {
+      let query = db
+        .updateTable('oidc_payloads')
+        .set({ consumed_at: now, payload: '{}', uid: null, account_id: null, grant_id: null, client_id: null })
+        .where('org_id', '=', orgId)
+        .where('model', '=', 'Session')
+        .where('account_id', '=', accountId);
+      if (exceptUid !== undefined) query = query.where((eb) => eb.or([eb('uid', 'is', null), eb('uid', '!=', exceptUid)]));
+      await query.execute();
+    },
+
     async destroy(orgId: string, model: string, id: string): Promise<void> {
       await db.deleteFrom('oidc_payloads').where('org_id', '=', orgId).where('model', '=', model).where('id', '=', id).execute();
     },

@@ -143,6 +143,22 @@ describe('oidc payload repository', () => {
     expect(await ctx.repos.oidcPayloads.find(org.id, 'Session', ended, T0)).toBeUndefined();
   });
 
+  it('ends the sessions of one account but the one kept, for good, and leaves other accounts alone (password change racing a stolen session)', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const [kept, ended, other] = [newId(), newId(), newId()];
+    const session = (accountId: string) => ({ payload: { accountId }, accountId, expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', kept, { ...session('u1'), uid: 'kept-uid' });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', ended, { ...session('u1'), uid: 'ended-uid' });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', other, { ...session('u2'), uid: 'other-uid' });
+    await ctx.repos.oidcPayloads.endSessionsOfAccount(org.id, 'u1', at(1), 'kept-uid');
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', ended, { ...session('u1'), uid: 'ended-uid' });
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'Session', ended, at(2))).toEqual({ payload: {}, consumed: true });
+    expect((await ctx.repos.oidcPayloads.listSessions(org.id, 'u1', at(2))).map((s) => s.id)).toEqual([kept]);
+    expect((await ctx.repos.oidcPayloads.listSessions(org.id, 'u2', at(2))).map((s) => s.id)).toEqual([other]);
+    await ctx.repos.oidcPayloads.endSessionsOfAccount(org.id, 'u1', at(3));
+    expect(await ctx.repos.oidcPayloads.listSessions(org.id, 'u1', at(4))).toEqual([]);
+  });
+
   it('never writes a consumed payload back: a used code stays used', async () => {
     const org = await insertOrganization(ctx.repos);
     const id = newId();
