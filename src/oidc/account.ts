@@ -8,11 +8,17 @@ import type { ApplicationService } from '../services/application-service.ts';
 import { clientAccess } from './client-metadata.ts';
 import { memoized } from './request-cache.ts';
 
-/** Claims released per scope, as OpenID Connect Core section 5.4 defines (plus `groups`). */
+/**
+ * Claims released per scope, as OpenID Connect Core section 5.4 defines (plus `groups`), and
+ * the hosted service's `username` with `openid`: @asgardeo/auth-js takes getBasicUserInfo()'s
+ * `username` from the ID token's `username` claim (and its displayName from
+ * `preferred_username`), so an application on the SDK's default scope knows who signed in.
+ * Both are the userName, which is the person's sign-in email.
+ */
 export const CLAIMS_BY_SCOPE = {
-  openid: ['sub'],
+  openid: ['sub', 'username'],
   email: ['email', 'email_verified'],
-  profile: ['name', 'given_name', 'family_name', 'updated_at'],
+  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'updated_at'],
   groups: ['groups'],
 };
 
@@ -44,6 +50,8 @@ export function createFindAccount(repos: Repos, applications: ApplicationService
         const groups = scopes.has('groups') ? (await repos.groups.listGroupsOfUser(orgId, user.id)).map((g) => g.displayName) : undefined;
         return {
           sub: user.id,
+          username: user.userName,
+          preferred_username: user.userName,
           email: user.userName,
           email_verified: user.emailVerified,
           ...(name && { name }),

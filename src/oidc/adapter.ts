@@ -34,8 +34,12 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
 
   function modelAdapter(model: string): Adapter {
     // A copy each time: a memoized read must not share an object the provider may change.
+    // An ended session is only a marker (see destroy): to the provider it does not exist, so a
+    // browser still carrying its cookie gets a new session with a new id.
     const present = (stored: { payload: Record<string, unknown>; consumed: boolean } | undefined) =>
-      stored && (structuredClone(stored.consumed ? { ...stored.payload, consumed: true } : stored.payload) as AdapterPayload);
+      stored && !(stored.consumed && model === 'Session')
+        ? (structuredClone(stored.consumed ? { ...stored.payload, consumed: true } : stored.payload) as AdapterPayload)
+        : undefined;
     return {
       async upsert(id, payload, expiresIn) {
         forget(`${model}:${id}`);
@@ -70,8 +74,9 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
         if (grantId) await repos.oidcPayloads.revokeGrant(orgId, grantId);
         throw new errors.InvalidGrant(`${model === 'RefreshToken' ? 'refresh token' : 'authorization code'} already used`);
       },
-      // A destroyed session's uid entry may be memoized too: forget everything.
-      destroy: (id) => (forgetAll(), repos.oidcPayloads.destroy(orgId, model, id)),
+      // A destroyed session's uid entry may be memoized too: forget everything. A session is
+      // ended, not deleted, so that a request that read it before cannot save it back.
+      destroy: (id) => (forgetAll(), model === 'Session' ? repos.oidcPayloads.endSession(orgId, id, clock.now()) : repos.oidcPayloads.destroy(orgId, model, id)),
       revokeByGrantId: (grantId) => (forgetAll(), repos.oidcPayloads.revokeByGrantId(orgId, grantId)),
     };
   }

@@ -7,10 +7,13 @@
 // read: a cookie without HttpOnly, read inside a third-party iframe, which Chromium, Safari and
 // Firefox partition or block. The iframe would then see no state and report "changed" on every
 // poll, sending the application into a prompt=none loop. So discovery does not advertise
-// check_session_iframe and authorization responses carry no session_state; @asgardeo/auth-spa
-// starts polling only when it has a session_state, and its RP iframe ignores "error", so an SDK
-// configured with this endpoint degrades to no session polling (docs/architecture.md). Logout
-// reaches applications through RP-initiated logout and the ID token's `sid`.
+// check_session_iframe and authorization responses carry no session_state. @asgardeo/auth-spa
+// (which, given a baseUrl, frames this path without reading discovery) posts to the OP iframe
+// only when it holds a session_state, so it never asks and never hears the "error" (on which it
+// would sign the application out); with its Session Management switched on it still renews the
+// session by prompt=none at its refresh interval, which notices a sign-out elsewhere
+// (test/ui/asgardeo-spa.test.ts, docs/architecture.md). Logout otherwise reaches applications
+// through RP-initiated logout and the ID token's `sid`.
 
 import crypto from 'node:crypto';
 

@@ -77,10 +77,12 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
           last_seen_at: value.seen.at,
         }),
       };
+      // A consumed row (a used code, an ended session) is never written back: a request that
+      // read it before it was used or ended may still save its copy afterwards.
       await db
         .insertInto('oidc_payloads')
         .values({ org_id: orgId, model, id, ...columns, consumed_at: null })
-        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(columns).where('oidc_payloads.org_id', '=', orgId))
+        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(columns).where('oidc_payloads.org_id', '=', orgId).where('oidc_payloads.consumed_at', 'is', null))
         .execute();
     },
 
@@ -108,6 +110,39 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
     async findGrantId(orgId: string, model: string, id: string): Promise<string | undefined> {
       const row = await db.selectFrom('oidc_payloads').select('grant_id').where('org_id', '=', orgId).where('model', '=', model).where('id', '=', id).executeTakeFirst();
       return row?.grant_id ?? undefined;
+    },
+
+    /**
+     * Ends a browser session, leaving a marker (consumed, nothing of the person kept) until the
+     * session would have expired. oidc-provider saves the session at the end of every request:
+     * deleting the row would let a request that read the session before the sign-out (a
+     * prompt=none renewal in a hidden iframe, say) insert it again, and the sign-out would not
+     * hold. The marker makes that save a no-op (see upsert), and find reports it consumed.
+     */
+    async endSession(orgId: string, id: string, now: Date): Promise<void> {
+      await db
+        .updateTable('oidc_payloads')
+        .set({ consumed_at: now, payload: '{}', uid: null, account_id: null, grant_id: null, client_id: null, user_agent: null, client_address: null, last_seen_at: null })
+        .where('org_id', '=', orgId)
+        .where('model', '=', 'Session')
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * Ends every browser session of an account (but the one whose uid is `exceptUid`) the way
+     * endSession ends one: a request of a stolen session that is under way cannot save it back
+     * after a password change.
+     */
+    async endSessionsOfAccount(orgId: string, accountId: string, now: Date, exceptUid?: string): Promise<void> {
+      let query = db
+        .updateTable('oidc_payloads')
+        .set({ consumed_at: now, payload: '{}', uid: null, account_id: null, grant_id: null, client_id: null, user_agent: null, client_address: null, last_seen_at: null })
+        .where('org_id', '=', orgId)
+        .where('model', '=', 'Session')
+        .where('account_id', '=', accountId);
+      if (exceptUid !== undefined) query = query.where((eb) => eb.or([eb('uid', 'is', null), eb('uid', '!=', exceptUid)]));
+      await query.execute();
     },
 
     async destroy(orgId: string, model: string, id: string): Promise<void> {
@@ -159,6 +194,7 @@ export function createOidcPayloadRepo(db: Kysely<Database>) {
         .where('org_id', '=', orgId)
         .where('model', '=', 'Session')
         .where('account_id', '=', accountId)
+        .where('consumed_at', 'is', null)
         .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
         .execute();
       return rows.map((r) => ({

@@ -19,6 +19,9 @@ export async function endWhatTheOldPasswordOpened(
   options: { keepSessionUid?: string } = {},
 ): Promise<void> {
   await tx.links.revokeUnused(PASSWORD_DEPENDENT_LINKS, userId, now);
+  // Sessions are ended, not deleted: a request of a stolen session already under way (one that
+  // polls prompt=none, say) would otherwise save it back and outlive the new password.
+  await tx.oidcPayloads.endSessionsOfAccount(orgId, userId, now, options.keepSessionUid);
   if (options.keepSessionUid) await tx.oidcPayloads.revokeByAccountIdExceptSession(orgId, userId, options.keepSessionUid);
   else await tx.oidcPayloads.revokeByAccountId(orgId, userId);
 }

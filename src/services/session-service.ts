@@ -74,7 +74,8 @@ export function createSessionService(deps: { repos: Repos; clock: Clock }) {
       .filter((g): g is string => typeof g === 'string');
     await repos.transaction(async (tx) => {
       for (const grantId of grants) await tx.oidcPayloads.revokeByGrantId(orgId, grantId);
-      await tx.oidcPayloads.destroy(orgId, 'Session', session.id);
+      // Ended, not deleted: a request of that browser already under way cannot save it back.
+      await tx.oidcPayloads.endSession(orgId, session.id, clock.now());
       await tx.audit.record({ ...auditFields(ctx), orgId, occurredAt: clock.now(), action: 'session.revoked', targetType: 'user', targetId: userId });
     });
   }
@@ -114,6 +115,8 @@ export function createSessionService(deps: { repos: Repos; clock: Clock }) {
       await assertMayActOnAccount(repos, orgId, ctx, user, 'end-sessions');
       return repos.transaction(async (tx) => {
         const ended = (await tx.oidcPayloads.listSessions(orgId, userId, clock.now())).length;
+        // Sessions ended as markers (as a sign-out ends one), then everything else deleted.
+        await tx.oidcPayloads.endSessionsOfAccount(orgId, userId, clock.now());
         await tx.oidcPayloads.revokeByAccountId(orgId, userId);
         await tx.audit.record({ ...auditFields(ctx), orgId, occurredAt: clock.now(), action: 'user.sessions_revoked', targetType: 'user', targetId: userId, after: { ended } });
         return { ended };

@@ -125,6 +125,49 @@ describe('oidc payload repository', () => {
     expect(await ctx.repos.oidcPayloads.find(org.id, 'Session', kept, T0)).toBeDefined();
   });
 
+  it('ends a session for good: a later save of the copy read before does not bring it back (sign-out racing a prompt=none renewal)', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const [ended, kept] = [newId(), newId()];
+    const session = { accountId: 'u1', authorizations: { app: { grantId: 'g1' } } };
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', ended, { payload: session, uid: 'ended-uid', accountId: 'u1', expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', kept, { payload: session, uid: 'kept-uid', accountId: 'u1', expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.endSession(org.id, ended, at(1));
+    // The request that loaded the session before the sign-out saves it at its end.
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', ended, { payload: session, uid: 'ended-uid', accountId: 'u1', expiresAt: at(HOUR) });
+    // Only a marker is left: consumed, nothing of the person, not listed, not found by uid.
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'Session', ended, at(2))).toEqual({ payload: {}, consumed: true });
+    expect(await ctx.repos.oidcPayloads.findByUid(org.id, 'Session', 'ended-uid', at(2))).toBeUndefined();
+    expect((await ctx.repos.oidcPayloads.listSessions(org.id, 'u1', at(2))).map((s) => s.id)).toEqual([kept]);
+    // It goes with the session's own expiry.
+    expect(await ctx.repos.oidcPayloads.deleteExpired(at(HOUR))).toBeGreaterThanOrEqual(2);
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'Session', ended, T0)).toBeUndefined();
+  });
+
+  it('ends the sessions of one account but the one kept, for good, and leaves other accounts alone (password change racing a stolen session)', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const [kept, ended, other] = [newId(), newId(), newId()];
+    const session = (accountId: string) => ({ payload: { accountId }, accountId, expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', kept, { ...session('u1'), uid: 'kept-uid' });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', ended, { ...session('u1'), uid: 'ended-uid' });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', other, { ...session('u2'), uid: 'other-uid' });
+    await ctx.repos.oidcPayloads.endSessionsOfAccount(org.id, 'u1', at(1), 'kept-uid');
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', ended, { ...session('u1'), uid: 'ended-uid' });
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'Session', ended, at(2))).toEqual({ payload: {}, consumed: true });
+    expect((await ctx.repos.oidcPayloads.listSessions(org.id, 'u1', at(2))).map((s) => s.id)).toEqual([kept]);
+    expect((await ctx.repos.oidcPayloads.listSessions(org.id, 'u2', at(2))).map((s) => s.id)).toEqual([other]);
+    await ctx.repos.oidcPayloads.endSessionsOfAccount(org.id, 'u1', at(3));
+    expect(await ctx.repos.oidcPayloads.listSessions(org.id, 'u1', at(4))).toEqual([]);
+  });
+
+  it('never writes a consumed payload back: a used code stays used', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const id = newId();
+    await ctx.repos.oidcPayloads.upsert(org.id, 'AuthorizationCode', id, { payload: { code: 1 }, expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.consume(org.id, 'AuthorizationCode', id, at(1));
+    await ctx.repos.oidcPayloads.upsert(org.id, 'AuthorizationCode', id, { payload: { code: 2 }, expiresAt: at(HOUR) });
+    expect(await ctx.repos.oidcPayloads.find(org.id, 'AuthorizationCode', id, at(2))).toEqual({ payload: { code: 1 }, consumed: true });
+  });
+
   it('revokes everything a grant issued, across models, and nothing of other grants', async () => {
     const org = await insertOrganization(ctx.repos);
     const grant = newId();

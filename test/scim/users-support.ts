@@ -71,7 +71,8 @@ export async function userSessionArtifacts(bed: ScimTestBed, orgId: string, user
   return {
     async remaining(): Promise<string[]> {
       const found: string[] = [];
-      for (const [model, id] of Object.entries(ids)) if (await repo.find(orgId, model, id, new Date())) found.push(model);
+      // A consumed session is an ended one (a marker that cannot be revived).
+      for (const [model, id] of Object.entries(ids)) if ((await repo.find(orgId, model, id, new Date()))?.consumed === false) found.push(model);
       return found;
     },
   };
