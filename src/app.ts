@@ -128,7 +128,7 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
     // A page says "busy, try again" as a page (the JSON answer is for the APIs).
     pages.setErrorHandler((error, _request, reply) => {
       const retryAfter = retryAfterOf(error);
-      if (retryAfter) return sendThrottled(reply, retryAfter);
+      if (retryAfter) return sendThrottled(reply, retryAfter, isAppError(error) ? error.message : undefined);
       throw error;
     });
     await pages.register(signInRoutes, { system });

@@ -36,13 +36,18 @@ export function sendLinkProblem(reply: FastifyReply, entry: ProviderEntry, messa
   );
 }
 
-export function sendThrottled(reply: FastifyReply, retryAfterSeconds: number) {
-  const minutes = Math.ceil(retryAfterSeconds / 60);
+/**
+ * 429 as a page, with Retry-After. `message` is the refusal's own words when it has them (the
+ * server being busy is not the visitor's doing); otherwise "too many requests".
+ */
+export function sendThrottled(reply: FastifyReply, retryAfterSeconds: number, message?: string) {
+  const [count, unit] = retryAfterSeconds < 60 ? [retryAfterSeconds, 'second'] : [Math.ceil(retryAfterSeconds / 60), 'minute'];
+  const wait = `${count} ${unit}${count === 1 ? '' : 's'}`;
   reply.header('retry-after', String(retryAfterSeconds));
   return sendPage(
     reply,
     429,
-    messagePage({ title: 'Too many requests', message: `Too many requests. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, tone: 'error' }),
+    messagePage({ title: message ? 'Try again shortly' : 'Too many requests', message: message ?? `Too many requests. Try again in ${wait}.`, tone: 'error' }),
   );
 }
 

@@ -53,6 +53,19 @@ describe('admission control', () => {
     }
   });
 
+  it('says so as a page on the hosted pages: the server is busy, try again in 2 seconds', async () => {
+    const holder = await holdTheTurn();
+    try {
+      const page = await fetch(`${server.baseUrl}/t/acme/password/forgot`);
+      expect(page.status).toBe(429);
+      expect(page.headers.get('retry-after')).toBe('2');
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toContain('The server is busy: try again in 2 seconds');
+    } finally {
+      holder.destroy();
+    }
+  });
+
   it('turns a request away at once when the queue is full, and serves the queued ones when the turn comes back', async () => {
     const holder = await holdTheTurn();
     const order: string[] = [];
