@@ -3,9 +3,12 @@
 // requests: a token revoked between two calls is refused on the second.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScimTestBed, scimClient, tokenFor, type ScimTestBed } from '../support/scim.ts';
-import { createOrganization } from '../support/system.ts';
-import { registerApplication } from '../support/relying-party.ts';
+import * as client from 'openid-client';
+import { createScimTestBed, newUser, scimClient, tokenFor, type ScimTestBed } from '../support/scim.ts';
+import { createOrganization, startTestServer, type RunningServer } from '../support/system.ts';
+import { pkcePair, registerApplication, relyingParty, REDIRECT_URI } from '../support/relying-party.ts';
+import { TestBrowser } from '../support/browser.ts';
+import { SYSTEM_CONTEXT } from '../../src/services/request-context.ts';
 import { touching } from '../support/statement-log.ts';
 
 describe('one token read per request', () => {
@@ -62,5 +65,45 @@ describe('one token read per request', () => {
     });
     expect(revoked.statusCode).toBe(200);
     expect((await list()).statusCode).toBe(401);
+  });
+});
+
+describe('one token read per request, with a person\'s access token', () => {
+  const HANDLE = 'person';
+  const PASSWORD = 'a long and private passphrase';
+  let server: RunningServer;
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const admin = await scimClient({ system: server.system, app: server.app, close: async () => {} }, HANDLE);
+    const spaClientId = (await registerApplication(server.system, admin.organization.id, { type: 'spa' })).application.id;
+    // Let the customer keep the password an administrator set, so they sign in directly.
+    await server.system.services.settings.update(admin.organization.id, { forceTemporaryPasswordChange: false }, SYSTEM_CONTEXT);
+    expect((await admin.request('POST', '/Users', newUser(`mia@${HANDLE}.test`, { password: PASSWORD }))).statusCode).toBe(201);
+
+    const config = await relyingParty(server.baseUrl, HANDLE, spaClientId);
+    const { verifier, challenge } = await pkcePair();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid internal_login', code_challenge: challenge, code_challenge_method: 'S256', state });
+    const result = await new TestBrowser(server.baseUrl).signIn(url.href, `mia@${HANDLE}.test`, PASSWORD);
+    expect(result.location?.startsWith(REDIRECT_URI), result.body.slice(0, 200)).toBe(true);
+    token = (await client.authorizationCodeGrant(config, new URL(result.location!), { pkceCodeVerifier: verifier, expectedState: state })).access_token;
+  });
+  afterAll(() => server?.stop());
+
+  it('SCIM GET /Me reads the token once, and its browser session once', async () => {
+    let status = 0;
+    const statements = await server.system.database.statements.during(async () => {
+      status = (await server.app.inject({ method: 'GET', url: `/t/${HANDLE}/scim2/Me`, headers: { authorization: `Bearer ${token}` } })).statusCode;
+    });
+    expect(status).toBe(200);
+    const payloadReads = touching(statements, 'oidc_payloads');
+    // The token, by id, once. A person's token expires with the browser session it came from,
+    // so the provider also checks that session still exists (by its uid): a sign-out ends the
+    // token at once. That is a read of the session, not of the token.
+    expect(payloadReads.filter((sql) => /"id" = (\?|\$\d+)/.test(sql))).toHaveLength(1);
+    expect(payloadReads.filter((sql) => /"uid" = (\?|\$\d+)/.test(sql))).toHaveLength(1);
+    expect(payloadReads).toHaveLength(2);
   });
 });
