@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type LogConfig } from 'kysely';
 import pg from 'pg';
 import { openSqlite } from './sqlite-adapter.ts';
 import type { Database } from './schema.ts';
@@ -31,6 +31,8 @@ export interface DatabaseOptions {
    * may rightly take minutes. Request traffic always runs with POSTGRES_TIMEOUTS.
    */
   unboundedStatements?: boolean;
+  /** Kysely's query log: told of every statement executed (tests count statements with it). */
+  log?: LogConfig;
 }
 
 // Bounds on waiting for PostgreSQL, so a hung or unreachable server gives fast 503s instead of
@@ -55,7 +57,7 @@ export function createDatabase(options: DatabaseOptions): Db {
     // statements of a transaction) reports on the client itself, so both need a listener.
     pool.on('error', onConnectionError);
     pool.on('connect', (client) => client.on('error', onConnectionError));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log });
   }
   const dataDir = options.dataDir ?? ':memory:';
   let location = ':memory:';
@@ -63,5 +65,5 @@ export function createDatabase(options: DatabaseOptions): Db {
     fs.mkdirSync(dataDir, { recursive: true });
     location = path.join(dataDir, 'tessera.sqlite');
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(location) }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(location) }), log: options.log });
 }

@@ -9,6 +9,9 @@ import { clientMetadata, type ClientContext } from './client-metadata.ts';
 import { forget, forgetAll, memoized } from './request-cache.ts';
 import { currentRequestOrigin } from './request-origin.ts';
 
+/** The request-cache key of a stored model's payload (see request-cache.ts). */
+export const payloadCacheKey = (model: string, id: string) => `${model}:${id}`;
+
 export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: string; clientContext: ClientContext }) {
   const { repos, clock, orgId, clientContext } = deps;
 
@@ -42,7 +45,7 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
         : undefined;
     return {
       async upsert(id, payload, expiresIn) {
-        forget(`${model}:${id}`);
+        forget(payloadCacheKey(model, id));
         if (payload.uid) forget(`${model}:uid:${payload.uid}`);
         // The provider saves a session on every browser request that carries it: the moment
         // and the place it was last used.
@@ -59,7 +62,7 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
         });
       },
       // A request often reads the same session or interaction more than once; writes forget it.
-      find: async (id) => present(await memoized(`${model}:${id}`, () => repos.oidcPayloads.find(orgId, model, id, clock.now()))),
+      find: async (id) => present(await memoized(payloadCacheKey(model, id), () => repos.oidcPayloads.find(orgId, model, id, clock.now()))),
       findByUid: async (uid) => present(await memoized(`${model}:uid:${uid}`, () => repos.oidcPayloads.findByUid(orgId, model, uid, clock.now()))),
       findByUserCode: async (userCode) => present(await repos.oidcPayloads.findByUserCode(orgId, model, userCode, clock.now())),
       // The provider reads a code or refresh token, checks it is unused, then consumes it: two
@@ -67,7 +70,7 @@ export function createAdapterFactory(deps: { repos: Repos; clock: Clock; orgId: 
       // goes on; the other is a reuse, and reuse revokes the whole grant (RFC 6749 4.1.2,
       // RFC 9700 4.14.2), so the winner's tokens die with it.
       async consume(id) {
-        forget(`${model}:${id}`);
+        forget(payloadCacheKey(model, id));
         if (await repos.oidcPayloads.consume(orgId, model, id, clock.now())) return;
         const grantId = await repos.oidcPayloads.findGrantId(orgId, model, id);
         forgetAll();

@@ -22,6 +22,14 @@ export function memoized<T>(key: string, load: () => Promise<T>): Promise<T> {
   return pending;
 }
 
+/**
+ * Records a value read ahead of the provider asking for it (several keys from one statement), so
+ * the provider's own read later in the same request is answered without another query.
+ */
+export function prime<T>(key: string, value: Promise<T>): void {
+  store.getStore()?.set(key, value);
+}
+
 /** Drops a memoized value after a write, so a read later in the same request sees the write. */
 export function forget(key: string): void {
   store.getStore()?.delete(key);

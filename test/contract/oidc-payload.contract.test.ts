@@ -36,6 +36,19 @@ describe('oidc payload repository', () => {
     expect(await ctx.repos.oidcPayloads.find(org.id, 'AccessToken', id, T0)).toBeUndefined();
   });
 
+  it('finds an id among several models in one call: only those models, unexpired, of this organization', async () => {
+    const org = await insertOrganization(ctx.repos);
+    const other = await insertOrganization(ctx.repos);
+    const id = newId();
+    await ctx.repos.oidcPayloads.upsert(org.id, 'ClientCredentials', id, { payload: { kind: 'app' }, expiresAt: at(HOUR) });
+    await ctx.repos.oidcPayloads.upsert(org.id, 'Session', id, { payload: { kind: 'session' }, expiresAt: null });
+    const found = await ctx.repos.oidcPayloads.findAmong(org.id, ['AccessToken', 'ClientCredentials'], id, T0);
+    expect([...found.keys()]).toEqual(['ClientCredentials']);
+    expect(found.get('ClientCredentials')).toEqual({ payload: { kind: 'app' }, consumed: false });
+    expect((await ctx.repos.oidcPayloads.findAmong(org.id, ['AccessToken', 'ClientCredentials'], id, at(HOUR))).size).toBe(0);
+    expect((await ctx.repos.oidcPayloads.findAmong(other.id, ['AccessToken', 'ClientCredentials'], id, T0)).size).toBe(0);
+  });
+
   it('finds by uid and by user code within the model', async () => {
     const org = await insertOrganization(ctx.repos);
     await ctx.repos.oidcPayloads.upsert(org.id, 'Session', newId(), { payload: { s: 1 }, uid: 'session-uid', expiresAt: at(HOUR) });

@@ -10,6 +10,7 @@ import type { System } from '../../system.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { sha256Hex } from '../../security/tokens.ts';
 import { DPOP_ALGORITHMS, DpopProofError, checkDpopProof } from '../../security/dpop-proof.ts';
+import { findPresentedToken } from '../../oidc/presented-token.ts';
 import type { Principal } from './context.ts';
 
 type ChallengeError = 'invalid_token' | 'invalid_dpop_proof';
@@ -83,8 +84,8 @@ export async function authenticate(system: System, request: FastifyRequest, orgH
   if (token === '') throw new AuthenticationError(realm, 'The Authorization header must be "Bearer <token>" or "DPoP <token>"', 'invalid_token');
 
   const { provider } = entry;
-  // One round trip for both kinds: a user's access token or an application's.
-  const [userToken, appToken] = await Promise.all([provider.AccessToken.find(token), provider.ClientCredentials.find(token)]);
+  // One statement for both kinds: a user's access token or an application's.
+  const { userToken, appToken } = await findPresentedToken({ provider, repos: system.repos, clock: system.clock, orgId: entry.organization.id }, token);
   const found = userToken && !userToken.isExpired && userToken.accountId ? userToken : appToken && !appToken.isExpired ? appToken : undefined;
   if (found?.jkt) await assertProofOfPossession(system, request, entry.organization.id, realm, presented, found.jkt);
   else if (found && presented.scheme === 'DPoP') {

@@ -13,7 +13,7 @@ import { toScimGroup } from '../../scim/group-resource.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { actingContext, scimState } from './context.ts';
 import { requireScope } from './bearer-auth.ts';
-import { listResponse, pageWindow, totalOf } from './list-response.ts';
+import { listResponse, pageAndTotal } from './list-response.ts';
 import { ifMatch, sendResource } from './users.ts';
 import * as operations from './operations.ts';
 import { idempotentCreate } from '../idempotency.ts';
@@ -64,15 +64,15 @@ export async function groupRoutes(app: FastifyInstance, { system }: { system: Sy
     requireScope(principal, 'internal_group_mgt_view');
     const query = readListQuery(source, GROUP_SORT, 'meta.created');
     const where = query.filter ? filterToSql(groupFilterSchema, query.filter) : undefined;
-    const window = pageWindow(query);
     const members = wantsMembers(query.projection);
-    const [rows, total] = await Promise.all([
-      window.limit > 0 ? system.services.groups.listGroups(organization.id, { where, sort: query.sort, ...window }, members) : Promise.resolve([]),
-      totalOf(query, () => system.services.groups.countGroups(organization.id, where)),
-    ]);
+    const page = await pageAndTotal(
+      query,
+      (window) => system.services.groups.listGroups(organization.id, { where, sort: query.sort, ...window }, members),
+      () => system.services.groups.countGroups(organization.id, where),
+    );
     return listResponse(
       query,
-      { rows, total },
+      page,
       (view) => project(toScimGroup(view, locations, { members }), GROUP_RESOURCE, query.projection),
       (view) => ({ value: sortValue(view.group, query.sort.column), id: view.group.id }),
     );

@@ -14,7 +14,7 @@ import { versionFromIfMatch } from '../../scim/etag.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { actingContext, scimState } from './context.ts';
 import { requireScope } from './bearer-auth.ts';
-import { listResponse, pageWindow, totalOf } from './list-response.ts';
+import { listResponse, pageAndTotal } from './list-response.ts';
 import * as operations from './operations.ts';
 import { idempotentCreate } from '../idempotency.ts';
 import { scimCaller } from './idempotency-caller.ts';
@@ -85,16 +85,14 @@ export async function userRoutes(app: FastifyInstance, { system }: { system: Sys
     requireScope(principal, 'internal_user_mgt_list');
     const query = readListQuery(source, USER_SORT, 'meta.created');
     const where = query.filter ? filterToSql(userFilterSchema(system.sqlEngine), query.filter) : undefined;
-    const window = pageWindow(query);
-    const [rows, total] = await Promise.all([
-      window.limit > 0
-        ? system.services.users.listUsers(organization.id, { where, sort: query.sort, ...window })
-        : Promise.resolve([]),
-      totalOf(query, () => system.services.users.countUsers(organization.id, where)),
-    ]);
+    const page = await pageAndTotal(
+      query,
+      (window) => system.services.users.listUsers(organization.id, { where, sort: query.sort, ...window }),
+      () => system.services.users.countUsers(organization.id, where),
+    );
     return listResponse(
       query,
-      { rows, total },
+      page,
       (view) => project(toScimUser(view, locations), USER_RESOURCE, query.projection),
       (view) => ({ value: sortValue(view.user, query.sort.column), id: view.user.id }),
     );
