@@ -1,7 +1,7 @@
 // Step 1 of New User > Customer, in the guide's words: Email (username) with its warning,
 // First Name, Last Name, and the method to set the user password.
 
-import { useState, type RefObject } from 'react';
+import { useState, type FocusEvent, type RefObject } from 'react';
 import { Alert, Button, Group, PasswordInput, Radio, Stack, Text, TextInput } from '@mantine/core';
 import type { FieldErrors } from './new-user-form.ts';
 import { passwordRule } from './new-user-form.ts';
@@ -11,8 +11,8 @@ export interface CustomerDetailsStepProps {
   values: NewCustomer;
   errors: FieldErrors;
   onChange: (changes: Partial<NewCustomer>) => void;
-  onEmailBlur: () => void;
-  onPasswordBlur: () => void;
+  onEmailBlur: (event: FocusEvent<HTMLInputElement>) => void;
+  onPasswordBlur: (event: FocusEvent<HTMLInputElement>) => void;
   /** The password typed before a reload was not kept: say so next to the field. */
   passwordDropped: boolean;
   checkingEmail: boolean;

@@ -6,7 +6,7 @@
 // Finish stays the final word. Unfinished work survives a reload and Back (wizard-draft.ts, never
 // the password), and leaving the page with unsaved input asks first.
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type FocusEvent } from 'react';
 import { Link } from 'react-router';
 import { Alert, Anchor, Button, Group, Paper, Stack, Stepper } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
@@ -22,6 +22,12 @@ import { usersListKey } from './users-query.ts';
 import { newIdempotencyKey } from '../../../api/idempotency-key.ts';
 import { useLeaveWarning } from '../../../components/use-leave-warning.ts';
 import { clearDraft, hasInput, readDraft, saveDraft } from './wizard-draft.ts';
+
+/**
+ * Whether the field is left for Next or Finish, which check it themselves: a message shown on
+ * blur would move the button away between the press and the release, and the click would be lost.
+ */
+const leavingForSubmit = (event: FocusEvent<HTMLInputElement>) => event.relatedTarget instanceof HTMLButtonElement && event.relatedTarget.type === 'submit';
 
 const EMPTY: NewCustomer = { email: '', givenName: '', familyName: '', method: 'invite', password: '', groupIds: [] };
 
@@ -111,8 +117,8 @@ export default function NewUserPage() {
     }
   }
 
-  const onEmailBlur = () => {
-    if (!values.email.trim()) return;
+  const onEmailBlur = (event: FocusEvent<HTMLInputElement>) => {
+    if (!values.email.trim() || leavingForSubmit(event)) return;
     const problem = emailProblem(values.email);
     if (problem) return setErrors((current) => ({ ...current, email: problem }));
     // A quiet early warning; Next checks again in any case.
@@ -121,9 +127,9 @@ export default function NewUserPage() {
       .catch(() => undefined);
   };
 
-  const onPasswordBlur = () => {
+  const onPasswordBlur = (event: FocusEvent<HTMLInputElement>) => {
     const password = values.password;
-    if (!password) return;
+    if (!password || leavingForSubmit(event)) return;
     const problem = passwordProblem(password, values.email, minLength);
     if (problem) return setErrors((current) => ({ ...current, password: problem }));
     // The rules only the server knows (how guessable it is); a failed check stays quiet, as Finish checks anyway.
