@@ -24,10 +24,14 @@ import { useLeaveWarning } from '../../../components/use-leave-warning.ts';
 import { clearDraft, hasInput, readDraft, saveDraft } from './wizard-draft.ts';
 
 /**
- * Whether the field is left for Next or Finish, which check it themselves: a message shown on
- * blur would move the button away between the press and the release, and the click would be lost.
+ * Whether the field is left for Next or Finish (which check it themselves) or for Cancel (which
+ * drops it): a message shown on blur would move that button away between the press and the
+ * release, and the click would be lost.
  */
-const leavingForSubmit = (event: FocusEvent<HTMLInputElement>) => event.relatedTarget instanceof HTMLButtonElement && event.relatedTarget.type === 'submit';
+const leavingForSubmit = (event: FocusEvent<HTMLInputElement>) => {
+  const target = event.relatedTarget;
+  return (target instanceof HTMLButtonElement && target.type === 'submit') || target instanceof HTMLAnchorElement;
+};
 
 const EMPTY: NewCustomer = { email: '', givenName: '', familyName: '', method: 'invite', password: '', groupIds: [] };
 
