@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
-import { assertPasswordAcceptable, assertPasswordNotOverlong, isOverlongPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from './password-policy.ts';
+import { assertPasswordAcceptable, assertPasswordNotOverlong, isOverlongPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem, passwordProblems } from './password-policy.ts';
 
 const context = { email: 'annabel@example.test', organizationName: 'Acme Corp' };
 const GOOD = 'violet tractor umbrella';
@@ -8,6 +8,14 @@ const GOOD = 'violet tractor umbrella';
 describe('password policy', () => {
   it('accepts a long passphrase', () => {
     expect(passwordProblem(GOOD, context)).toBeUndefined();
+    expect(passwordProblems(GOOD, context)).toEqual([]);
+  });
+
+  it('lists every rule a password breaks, the first being what passwordProblem says', () => {
+    const both = 'annabel acmecorp';
+    expect(passwordProblems(both, context)).toEqual(['Password must not contain your email address', 'Password must not contain the organization name']);
+    expect(passwordProblem(both, context)).toBe('Password must not contain your email address');
+    expect(passwordProblems('password123', context)).toEqual([expect.stringMatching(/^Password is too easy to guess/)]);
   });
 
   describe('length', () => {

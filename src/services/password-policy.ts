@@ -23,26 +23,37 @@ export function isOverlongPassword(password: string): boolean {
 
 export const OVERLONG_PASSWORD_MESSAGE = `Password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
 
-/** Returns the first rule the password breaks, or undefined when it is acceptable. */
-export function passwordProblem(password: string, context: PasswordContext): string | undefined {
+/**
+ * Every rule the password breaks, in the order they are checked (empty when acceptable). An
+ * overlong password stops the checks: it is not worth scoring.
+ */
+export function passwordProblems(password: string, context: PasswordContext): string[] {
+  const problems: string[] = [];
   const length = [...password].length;
   const minLength = context.minLength ?? MIN_PASSWORD_LENGTH;
-  if (length < minLength) return `Password must be at least ${minLength} characters long`;
-  if (isOverlongPassword(password)) return OVERLONG_PASSWORD_MESSAGE;
+  if (length < minLength) problems.push(`Password must be at least ${minLength} characters long`);
+  if (isOverlongPassword(password)) return [OVERLONG_PASSWORD_MESSAGE];
   const lowered = password.toLowerCase();
   const localPart = context.email.split('@')[0] ?? '';
   if (lowered === context.email.toLowerCase() || (localPart.length >= 4 && lowered.includes(localPart.toLowerCase()))) {
-    return 'Password must not contain your email address';
+    problems.push('Password must not contain your email address');
   }
   const orgName = context.organizationName.toLowerCase().replace(/\s+/g, '');
   if (orgName.length >= 4 && lowered.replace(/\s+/g, '').includes(orgName)) {
-    return 'Password must not contain the organization name';
+    problems.push('Password must not contain the organization name');
   }
+  // A password already too short is not scored as well: its length says enough.
+  if (length < minLength) return problems;
   const guessability = passwordGuessability(password, [context.email, localPart, context.organizationName]);
   if (guessability.tooEasy) {
-    return guessability.hint ? `Password is too easy to guess: ${guessability.hint}` : 'Password is too easy to guess; choose a longer or less common one';
+    problems.push(guessability.hint ? `Password is too easy to guess: ${guessability.hint}` : 'Password is too easy to guess; choose a longer or less common one');
   }
-  return undefined;
+  return problems;
+}
+
+/** Returns the first rule the password breaks, or undefined when it is acceptable. */
+export function passwordProblem(password: string, context: PasswordContext): string | undefined {
+  return passwordProblems(password, context)[0];
 }
 
 export function assertPasswordAcceptable(password: string, context: PasswordContext): void {

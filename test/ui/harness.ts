@@ -41,6 +41,8 @@ export interface UiPage {
   context: BrowserContext;
   /** Console errors and uncaught exceptions seen so far. */
   errors: string[];
+  /** Native dialogs the page opened, by type ('beforeunload' for a leave-page warning), in order. */
+  dialogs: string[];
 }
 
 /** The browser must be Debian's: nothing here ever downloads one. */
@@ -85,7 +87,14 @@ export async function startUiTestBed(handle = 'acme'): Promise<UiTestBed> {
       page.on('response', (response) => {
         if (response.status() >= 400) errors.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
       });
-      const uiPage = { page, context, errors };
+      // A test that navigates away means to leave: a leave-page warning is recorded and accepted
+      // (Playwright would otherwise dismiss it and stay). Other dialogs are dismissed, as by default.
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.type());
+        void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()).catch(() => {});
+      });
+      const uiPage = { page, context, errors, dialogs };
       pages.push(uiPage);
       return uiPage;
     },

@@ -18,6 +18,7 @@ import { onboardingApiRoutes } from './onboarding.ts';
 import { auditRoutes } from './audit.ts';
 import { mailSettingsRoutes } from './mail-settings.ts';
 import { userSupportRoutes } from './user-support.ts';
+import { passwordPolicyRoutes } from './password-policy.ts';
 import type { Principal } from '../scim/context.ts';
 import { auditRefusedCalls } from '../refused-call-audit.ts';
 import type { Organization } from '../../repos/organization-repo.ts';
@@ -98,5 +99,6 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
     await secured.register(auditRoutes, { system });
     await secured.register(mailSettingsRoutes, { system });
     await secured.register(userSupportRoutes, { system, prefix: '/server/v1' });
+    await secured.register(passwordPolicyRoutes, { system });
   });
 }

@@ -1,7 +1,7 @@
 // Step 1 of New User > Customer, in the guide's words: Email (username) with its warning,
 // First Name, Last Name, and the method to set the user password.
 
-import { useState, type RefObject } from 'react';
+import { useState, type FocusEvent, type RefObject } from 'react';
 import { Alert, Button, Group, PasswordInput, Radio, Stack, Text, TextInput } from '@mantine/core';
 import type { FieldErrors } from './new-user-form.ts';
 import { passwordRule } from './new-user-form.ts';
@@ -11,7 +11,10 @@ export interface CustomerDetailsStepProps {
   values: NewCustomer;
   errors: FieldErrors;
   onChange: (changes: Partial<NewCustomer>) => void;
-  onEmailBlur: () => void;
+  onEmailBlur: (event: FocusEvent<HTMLInputElement>) => void;
+  onPasswordBlur: (event: FocusEvent<HTMLInputElement>) => void;
+  /** The password typed before a reload was not kept: say so next to the field. */
+  passwordDropped: boolean;
   checkingEmail: boolean;
   minLength: number;
   mustChange: boolean;
@@ -19,6 +22,8 @@ export interface CustomerDetailsStepProps {
   emailRef: RefObject<HTMLInputElement | null>;
   passwordRef: RefObject<HTMLInputElement | null>;
 }
+
+export const PASSWORD_NOT_KEPT = 'For your security the temporary password was not kept; enter it again';
 
 export function CustomerDetailsStep(props: CustomerDetailsStepProps) {
   const { values, errors, onChange } = props;
@@ -96,7 +101,8 @@ export function CustomerDetailsStep(props: CustomerDetailsStepProps) {
             required
             value={values.password}
             onChange={(event) => onChange({ password: event.currentTarget.value })}
-            error={errors.password}
+            onBlur={props.onPasswordBlur}
+            error={errors.password ?? (props.passwordDropped ? PASSWORD_NOT_KEPT : undefined)}
             // Mantine's PasswordInput marks its field invalid for styles only (data-invalid).
             aria-invalid={errors.password ? true : undefined}
             visible={passwordVisible}

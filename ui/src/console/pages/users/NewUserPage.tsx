@@ -1,9 +1,12 @@
 // New User > Customer, exactly as the guide walks through it: the customer's details and how
 // their password is set, Next, the groups (only when the organization has some), Finish, and a
 // summary. The customer and their memberships are created by ONE request, so a failure leaves
-// nothing half made. The email is checked before Next so a taken one is said on its field.
+// nothing half made. The email (format and taken) and the temporary password (the organization's
+// policy, asked of the server) are checked as soon as their field is left, and again before Next;
+// Finish stays the final word. Unfinished work survives a reload and Back (wizard-draft.ts, never
+// the password), and leaving the page with unsaved input asks first.
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type FocusEvent } from 'react';
 import { Link } from 'react-router';
 import { Alert, Anchor, Button, Group, Paper, Stack, Stepper } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
@@ -13,10 +16,22 @@ import { LoadingState } from '../../../components/states.tsx';
 import { CustomerDetailsStep } from './CustomerDetailsStep.tsx';
 import { GroupsStep, type ChosenGroup } from './GroupsStep.tsx';
 import { OnboardingSummary } from './OnboardingSummary.tsx';
-import { createCustomer, emailTaken, useHasGroups, usePasswordRules, type NewCustomer, type OnboardingResult } from './new-user-api.ts';
+import { checkPassword, createCustomer, emailTaken, useHasGroups, usePasswordRules, type NewCustomer, type OnboardingResult } from './new-user-api.ts';
 import { EMAIL_TAKEN, emailProblem, generatePassword, nameProblem, passwordProblem, submitErrors, type FieldErrors } from './new-user-form.ts';
 import { usersListKey } from './users-query.ts';
 import { newIdempotencyKey } from '../../../api/idempotency-key.ts';
+import { useLeaveWarning } from '../../../components/use-leave-warning.ts';
+import { clearDraft, hasInput, readDraft, saveDraft } from './wizard-draft.ts';
+
+/**
+ * Whether the field is left for Next or Finish (which check it themselves) or for Cancel (which
+ * drops it): a message shown on blur would move that button away between the press and the
+ * release, and the click would be lost.
+ */
+const leavingForSubmit = (event: FocusEvent<HTMLInputElement>) => {
+  const target = event.relatedTarget;
+  return (target instanceof HTMLButtonElement && target.type === 'submit') || target instanceof HTMLAnchorElement;
+};
 
 const EMPTY: NewCustomer = { email: '', givenName: '', familyName: '', method: 'invite', password: '', groupIds: [] };
 
@@ -28,10 +43,15 @@ export default function NewUserPage() {
   const hasGroups = useHasGroups();
   const vertical = useMediaQuery('(max-width: 36em)', window.matchMedia('(max-width: 36em)').matches, { getInitialValueInEffect: false });
 
-  const [values, setValues] = useState<NewCustomer>(EMPTY);
-  const [chosenGroups, setChosenGroups] = useState<ChosenGroup[]>([]);
+  // Read once, on load: what a reload or Back left of this organization's unfinished run.
+  const [draft] = useState(readDraft);
+  const [values, setValues] = useState<NewCustomer>(() => (draft ? { ...draft.values, password: '' } : EMPTY));
+  const [chosenGroups, setChosenGroups] = useState<ChosenGroup[]>(() => draft?.chosenGroups ?? []);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [step, setStep] = useState<Step>('details');
+  // A run whose temporary password was dropped goes back to the step that asks for it.
+  const [step, setStep] = useState<Step>(() => (draft?.passwordDropped && draft.values.method === 'temporary' ? 'details' : (draft?.step ?? 'details')));
+  // Says so next to the field until a password is typed again.
+  const [passwordDropped, setPasswordDropped] = useState(() => draft?.passwordDropped === true && draft.values.method === 'temporary');
   const [checkingEmail, setCheckingEmail] = useState(false);
   const [result, setResult] = useState<OnboardingResult | null>(null);
 
@@ -40,7 +60,8 @@ export default function NewUserPage() {
   const summaryRef = useRef<HTMLHeadingElement>(null);
   const groupsRef = useRef<HTMLDivElement>(null);
   // One Idempotency-Key per wizard run: the server answers a repeated Finish with the first answer.
-  const idempotencyKey = useRef(newIdempotencyKey());
+  // Kept with the draft, so a reload after a Finish whose answer was lost replays that Finish.
+  const idempotencyKey = useRef(draft?.idempotencyKey ?? newIdempotencyKey());
   // Set from the first click or Enter until its work ends: a second one in the same instant comes
   // before React has re-rendered the button as disabled, so state alone cannot stop it.
   const submitting = useRef(false);
@@ -50,6 +71,24 @@ export default function NewUserPage() {
   const minLength = rules.data?.minLength ?? 8;
   const mustChange = rules.data?.mustChange ?? true;
   const withGroups = hasGroups.data === true;
+  const unsaved = step !== 'done' && hasInput(values, chosenGroups);
+
+  useLeaveWarning(unsaved);
+
+  // The draft follows every change; a finished or emptied run leaves none.
+  useEffect(() => {
+    if (step !== 'done' && hasInput(values, chosenGroups)) saveDraft(step, values, chosenGroups, idempotencyKey.current, passwordDropped && !values.password);
+    else clearDraft();
+  }, [step, values, chosenGroups, passwordDropped]);
+
+  // The groups step of a draft is only there if the organization (still) has groups.
+  useEffect(() => {
+    if (hasGroups.data === false && step === 'groups') setStep('details');
+  }, [hasGroups.data, step]);
+
+  // The latest password, for a policy answer that comes back after the field changed again.
+  const currentPassword = useRef(values.password);
+  currentPassword.current = values.password;
 
   // Each step starts where a keyboard or screen-reader user expects: at its content.
   useEffect(() => {
@@ -59,6 +98,7 @@ export default function NewUserPage() {
 
   const change = (changes: Partial<NewCustomer>) => {
     setValues((current) => ({ ...current, ...changes }));
+    if (changes.password) setPasswordDropped(false);
     // An error goes once its field changes.
     setErrors((current) => {
       const next = { ...current, form: undefined };
@@ -81,11 +121,26 @@ export default function NewUserPage() {
     }
   }
 
-  const onEmailBlur = () => {
-    if (!values.email.trim() || emailProblem(values.email)) return;
+  const onEmailBlur = (event: FocusEvent<HTMLInputElement>) => {
+    if (!values.email.trim() || leavingForSubmit(event)) return;
+    const problem = emailProblem(values.email);
+    if (problem) return setErrors((current) => ({ ...current, email: problem }));
     // A quiet early warning; Next checks again in any case.
     isTaken(values.email)
       .then((taken) => taken && setErrors((current) => ({ ...current, email: EMAIL_TAKEN })))
+      .catch(() => undefined);
+  };
+
+  const onPasswordBlur = (event: FocusEvent<HTMLInputElement>) => {
+    const password = values.password;
+    if (!password || leavingForSubmit(event)) return;
+    const problem = passwordProblem(password, values.email, minLength);
+    if (problem) return setErrors((current) => ({ ...current, password: problem }));
+    // The rules only the server knows (how guessable it is); a failed check stays quiet, as Finish checks anyway.
+    checkPassword(password, values.email)
+      .then((answer) => {
+        if (!answer.acceptable && currentPassword.current === password) setErrors((current) => ({ ...current, password: answer.problems[0] }));
+      })
       .catch(() => undefined);
   };
 
@@ -107,6 +162,7 @@ export default function NewUserPage() {
   const create = useMutation({
     mutationFn: () => createCustomer({ ...values, groupIds: chosenGroups.map((group) => group.id) }, idempotencyKey.current),
     onSuccess: (answer) => {
+      clearDraft();
       setResult(answer);
       setStep('done');
       void queryClient.invalidateQueries({ queryKey: usersListKey });
@@ -159,6 +215,8 @@ export default function NewUserPage() {
   }
 
   const restart = () => {
+    clearDraft();
+    setPasswordDropped(false);
     setValues(EMPTY);
     setChosenGroups([]);
     setErrors({});
@@ -183,6 +241,8 @@ export default function NewUserPage() {
       errors={errors}
       onChange={change}
       onEmailBlur={onEmailBlur}
+      onPasswordBlur={onPasswordBlur}
+      passwordDropped={passwordDropped}
       checkingEmail={checkingEmail}
       minLength={minLength}
       mustChange={mustChange}
@@ -249,7 +309,7 @@ export default function NewUserPage() {
                   Back
                 </Button>
               ) : (
-                <Button component={Link} to="/users" variant="default">
+                <Button component={Link} to="/users" variant="default" onClick={clearDraft}>
                   Cancel
                 </Button>
               )}

@@ -61,6 +61,17 @@ export async function emailTaken(email: string): Promise<boolean> {
   return list.totalResults > 0;
 }
 
+export interface PasswordCheck {
+  acceptable: boolean;
+  /** Every rule the password breaks, in the server's words for people. */
+  problems: string[];
+}
+
+/** The organization's password policy asked about a password (the create checks again). */
+export function checkPassword(password: string, userName: string): Promise<PasswordCheck> {
+  return apiRequest<PasswordCheck>(`${server}/password-policy/check`, { method: 'POST', body: { password, userName: userName.trim() || undefined } });
+}
+
 export interface PasswordRules {
   minLength: number;
   /** Whether the customer must change the password at the first sign-in. */
