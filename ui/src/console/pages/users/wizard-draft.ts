@@ -1,11 +1,12 @@
 // The New Customer wizard's unfinished work, kept in sessionStorage so that a reload or browser
-// Back and Forward bring it back (issue 14 item 2). Scoped per organization: the Console of every
-// organization shares this origin. The temporary password is NEVER written: session storage is
+// Back and Forward bring it back (issue 14 item 2). Scoped per organization (the Console of every
+// organization shares this origin) and per administrator. The temporary password is NEVER written: session storage is
 // readable by any script on the page and outlives the form; only the fact that one was typed is
 // kept, so the wizard can ask for it again. The run's Idempotency-Key is kept too: a reload after
 // a Finish whose answer was lost then replays that Finish instead of creating a second customer.
 
 import { config } from '../../../config.ts';
+import { signedInUser } from '../../../auth/oidc.ts';
 import type { ChosenGroup } from './GroupsStep.tsx';
 import type { NewCustomer } from './new-user-api.ts';
 
@@ -18,11 +19,17 @@ export interface WizardDraft {
   passwordDropped: boolean;
 }
 
-const STORAGE_KEY = `tessera.console.new-customer.${config.org}`;
+/**
+ * Per organization and per administrator: another administrator signing in in the same tab
+ * must not find the first one's unfinished customer.
+ */
+function storageKey(): string {
+  return `tessera.console.new-customer.${config.org}.${signedInUser()?.sub ?? 'nobody'}`;
+}
 
 export function readDraft(): WizardDraft | null {
   try {
-    const stored = sessionStorage.getItem(STORAGE_KEY);
+    const stored = sessionStorage.getItem(storageKey());
     if (!stored) return null;
     const draft = JSON.parse(stored) as Partial<WizardDraft>;
     // Anything else is from another version of the Console or was tampered with: start afresh.
@@ -47,7 +54,7 @@ export function saveDraft(step: WizardDraft['step'], values: NewCustomer, chosen
   const { password, ...kept } = values;
   const draft: WizardDraft = { step, values: kept, chosenGroups, idempotencyKey, passwordDropped: passwordDropped || password !== '' };
   try {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(draft));
+    sessionStorage.setItem(storageKey(), JSON.stringify(draft));
   } catch {
     // A full or disabled storage only costs the restore.
   }
@@ -55,7 +62,7 @@ export function saveDraft(step: WizardDraft['step'], values: NewCustomer, chosen
 
 export function clearDraft(): void {
   try {
-    sessionStorage.removeItem(STORAGE_KEY);
+    sessionStorage.removeItem(storageKey());
   } catch {
     // Nothing was kept then either.
   }
