@@ -29,6 +29,7 @@ import { webAppRoutes } from './routes/web-apps.ts';
 import { addStrictTransportSecurity } from './web/transport-security.ts';
 import { addBrowserCors } from './routes/browser-cors.ts';
 import { addAdmissionControl, type AdmissionBounds } from './routes/admission.ts';
+import { recordRoutes, type RouteRecord } from './routes/route-table.ts';
 
 const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
 const FAVICON = fs.readFileSync(new URL('./web/favicon.svg', import.meta.url));
@@ -40,6 +41,8 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** Overrides how many requests work at once and wait (routes/admission.ts); tests shrink them. */
   admission?: AdmissionBounds;
+  /** Filled with every route as it is registered (docs/routes.md, routes/route-table.ts). */
+  routeTable?: RouteRecord[];
 }
 
 /**
@@ -70,6 +73,7 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
     ajv: { customOptions: { removeAdditional: false } },
   });
 
+  if (options.routeTable) recordRoutes(app, options.routeTable);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
