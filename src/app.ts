@@ -30,6 +30,7 @@ import { addStrictTransportSecurity } from './web/transport-security.ts';
 import { addBrowserCors } from './routes/browser-cors.ts';
 import { addAdmissionControl, type AdmissionBounds } from './routes/admission.ts';
 import { recordRoutes, type RouteRecord } from './routes/route-table.ts';
+import { isFrameworkClientError, sendRequestErrorPage } from './routes/hosted-request-errors.ts';
 
 const STYLESHEET = fs.readFileSync(new URL('./web/hosted.css', import.meta.url), 'utf8');
 const FAVICON = fs.readFileSync(new URL('./web/favicon.svg', import.meta.url));
@@ -129,10 +130,12 @@ export async function buildApp(system: System, options: AppOptions = {}): Promis
     // The hosted forms' visitor cookie (web/visitor-form-token.ts) is set with these defaults.
     await pages.register(cookie, { parseOptions: { path: '/', httpOnly: true, sameSite: 'lax', secure: system.config.publicUrl.startsWith('https:') } });
     enforceSameOriginPosts(pages, system.config.publicUrl);
-    // A page says "busy, try again" as a page (the JSON answer is for the APIs).
-    pages.setErrorHandler((error, _request, reply) => {
+    // A page says "busy, try again", or that the form could not be read, as a page (the JSON
+    // answer is for the APIs).
+    pages.setErrorHandler((error, request, reply) => {
       const retryAfter = retryAfterOf(error);
       if (retryAfter) return sendThrottled(reply, retryAfter, isAppError(error) ? error.message : undefined);
+      if (!isAppError(error) && isFrameworkClientError(error)) return sendRequestErrorPage(request, reply, error);
       throw error;
     });
     await pages.register(signInRoutes, { system });
