@@ -218,6 +218,16 @@ describe.runIf(chromiumAvailable())('@asgardeo/auth-spa in an application on ano
     await inApp(page, (app) => void app.auth.signOut());
     await page.waitForURL((url) => url.href.startsWith(`${base}/oidc/logout`));
     expect(new URL(page.url()).searchParams.get('client_id')).toBe(clientId);
+    // The primary action is told apart from the other by more than its words (issue 14 item 7):
+    // filled, where "stay signed in" is outlined.
+    const buttons = JSON.parse(
+      await page.evaluate<string>(
+        "JSON.stringify([...document.querySelectorAll('button')].map((b) => { const s = getComputedStyle(b); return { text: b.textContent, background: s.backgroundColor, border: s.borderTopStyle }; }))",
+      ),
+    ) as { text: string; background: string; border: string }[];
+    const [signOutButton, stayButton] = ['Yes, sign me out', 'No, stay signed in'].map((text) => buttons.find((b) => b.text === text)!);
+    expect(signOutButton.background).not.toBe(stayButton.background);
+    expect([signOutButton.border, stayButton.border]).toEqual(['none', 'solid']);
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.waitForURL((url) => url.href.startsWith(appUrl) && url.searchParams.get('state') === 'sign_out_success');
     expect(await inApp(page, (app) => app.ready)).toEqual({ ok: true, value: null });
