@@ -19,7 +19,6 @@ function pool(): Piscina<Argon2Task, Uint8Array> {
     // hasher's queue is the one that waits, so this pool never queues much.
     minThreads: HASHING_CONCURRENCY,
     maxThreads: HASHING_CONCURRENCY,
-    idleTimeout: 60_000,
   });
   return threads;
 }

@@ -5,6 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { config } from '../../../../config.ts';
 import { apiRequest } from '../../../../api/http.ts';
+import type { MySession } from '../../../../api/my-account.ts';
 import { userKey } from './queries.ts';
 
 export interface SignInLockout {
@@ -17,17 +18,8 @@ export interface SignInLockout {
   accountFailures: number;
 }
 
-export interface UserSession {
-  id: string;
-  signedInAt: string | null;
-  expiresAt: string | null;
-  lastSeenAt: string | null;
-  clientAddress: string | null;
-  browser: string | null;
-  os: string | null;
-  deviceType: string | null;
-  applications: Array<{ clientId: string; name: string }>;
-}
+/** A user's session as an administrator sees it: My Account's own, without "this one". */
+export type UserSession = Omit<MySession, 'current'>;
 
 const userBase = (id: string) => `${config.apiBase}/server/v1/users/${encodeURIComponent(id)}`;
 const lockoutKey = (id: string) => [...userKey(id), 'sign-in-lockout'] as const;
