@@ -23,6 +23,7 @@ import { createSecurityNotifications } from './security-notifications.ts';
 import { createBrowserOrigins } from './browser-origins.ts';
 import { createAccountSupportService } from './account-support-service.ts';
 import { createIdempotencyService } from './idempotency-service.ts';
+import { createExportService } from './export-service.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -61,6 +62,7 @@ export function createServices(deps: ServiceDeps) {
     recovery: createRecoveryService({ ...deps, onboarding, passwords }),
     temporaryPasswords: createTemporaryPasswordService({ ...deps, notifications }),
     idempotency: createIdempotencyService(deps),
+    exports: createExportService({ ...deps, users }),
   };
 }
 

@@ -37,7 +37,7 @@ interface AuditQuerystring {
   limit?: number;
 }
 
-function present(event: AuditEvent) {
+export function presentAuditEvent(event: AuditEvent) {
   return {
     id: event.id,
     occurredAt: event.occurredAt.toISOString(),
@@ -81,6 +81,28 @@ function text(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+export type AuditFilterQuerystring = Pick<AuditQuerystring, 'action' | 'actorId' | 'targetId' | 'from' | 'to'>;
+
+/** The filter properties of the audit log's query string, for the list and the export alike. */
+export const AUDIT_FILTER_PROPERTIES = {
+  action: { type: 'string', maxLength: 200 },
+  actorId: { type: 'string', maxLength: 200 },
+  targetId: { type: 'string', maxLength: 200 },
+  from: { type: 'string', maxLength: 64 },
+  to: { type: 'string', maxLength: 64 },
+} as const;
+
+/** The filters of the query string as the repository takes them; a bad date or range is a 400 naming its field. */
+export function readAuditFilters(q: AuditFilterQuerystring): Omit<AuditQuery, 'after' | 'limit'> {
+  const from = instant(q.from, 'from');
+  const to = instant(q.to, 'to');
+  if (from && to && from >= to) throw new AppError('request.invalid', 'from must be before to', { details: { field: 'to' } });
+  let action = text(q.action);
+  const actionPrefix = action?.endsWith('*') ?? false;
+  if (actionPrefix) action = text(action!.slice(0, -1));
+  return { action, actionPrefix, actorId: text(q.actorId), targetId: text(q.targetId), from, to };
+}
+
 export async function auditRoutes(app: FastifyInstance, { system }: { system: System }) {
   app.get<{ Querystring: AuditQuerystring }>(
     '/server/v1/audit-events',
@@ -93,11 +115,7 @@ export async function auditRoutes(app: FastifyInstance, { system }: { system: Sy
         querystring: {
           type: 'object',
           properties: {
-            action: { type: 'string', maxLength: 200 },
-            actorId: { type: 'string', maxLength: 200 },
-            targetId: { type: 'string', maxLength: 200 },
-            from: { type: 'string', maxLength: 64 },
-            to: { type: 'string', maxLength: 64 },
+            ...AUDIT_FILTER_PROPERTIES,
             cursor: { type: 'string', maxLength: 500 },
             limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 },
           },
@@ -113,27 +131,16 @@ export async function auditRoutes(app: FastifyInstance, { system }: { system: Sy
     async (request) => {
       const { organization } = authorized(request, 'internal_org_audit_view');
       const q = request.query;
-      const from = instant(q.from, 'from');
-      const to = instant(q.to, 'to');
-      if (from && to && from >= to) throw new AppError('request.invalid', 'from must be before to', { details: { field: 'to' } });
-      let action = text(q.action);
-      const actionPrefix = action?.endsWith('*') ?? false;
-      if (actionPrefix) action = text(action!.slice(0, -1));
       const limit = q.limit ?? 50;
       const query: AuditQuery = {
-        action,
-        actionPrefix,
-        actorId: text(q.actorId),
-        targetId: text(q.targetId),
-        from,
-        to,
+        ...readAuditFilters(q),
         after: q.cursor ? decodeCursor(q.cursor) : undefined,
         // One more than asked tells whether another page exists without a count.
         limit: limit + 1,
       };
       const events = await system.repos.audit.search(organization.id, query);
       const page = events.slice(0, limit);
-      return { events: page.map(present), nextCursor: events.length > limit ? encodeCursor(page[page.length - 1]) : null };
+      return { events: page.map(presentAuditEvent), nextCursor: events.length > limit ? encodeCursor(page[page.length - 1]) : null };
     },
   );
 }

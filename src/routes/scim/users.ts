@@ -3,7 +3,8 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { System } from '../../system.ts';
-import type { User, UserSortColumn } from '../../repos/user-repo.ts';
+import type { UserSortColumn } from '../../repos/user-repo.ts';
+import { userSortPosition } from '../../services/user-sort-position.ts';
 import { readListQuery, type SortOption } from '../../scim/list-query.ts';
 import { filterToSql } from '../../scim/filter/to-sql.ts';
 import { userFilterSchema } from '../../scim/filter/targets.ts';
@@ -31,28 +32,6 @@ export const USER_SORT: Record<string, SortOption<UserSortColumn>> = {
   externalid: { column: 'external_id' },
   id: { column: 'id' },
 };
-
-function sortValue(user: User, column: UserSortColumn): string | Date | null {
-  switch (column) {
-    case 'created_at':
-      return user.createdAt;
-    case 'modified_at':
-      return user.modifiedAt;
-    case 'user_name':
-      return user.userName;
-    // The raw value (null for none): the repository derives the sort key from it in SQL.
-    case 'family_name':
-      return user.familyName ?? null;
-    case 'given_name':
-      return user.givenName ?? null;
-    case 'display_name':
-      return user.displayName || [user.givenName, user.familyName].filter(Boolean).join(' ') || null;
-    case 'external_id':
-      return user.externalId ?? null;
-    case 'id':
-      return user.id;
-  }
-}
 
 interface IdParams {
   org: string;
@@ -94,7 +73,7 @@ export async function userRoutes(app: FastifyInstance, { system }: { system: Sys
       query,
       page,
       (view) => project(toScimUser(view, locations), USER_RESOURCE, query.projection),
-      (view) => ({ value: sortValue(view.user, query.sort.column), id: view.user.id }),
+      (view) => userSortPosition(view.user, query.sort.column),
     );
   }
 
