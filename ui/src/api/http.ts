@@ -55,8 +55,8 @@ async function errorFrom(response: Response): Promise<ApiError> {
   );
 }
 
-/** Calls an API of this organization; answers the parsed JSON body (undefined for 204). */
-export async function apiRequest<T>(url: string, options: RequestOptions = {}): Promise<T> {
+/** The response of an API call with the bearer token, refreshed once on a 401; signs in again when that fails too. */
+async function authorizedFetch(url: string, options: RequestOptions): Promise<Response> {
   let token = await accessToken();
   if (!token) return signIn();
   let response = await send(url, token, options);
@@ -69,9 +69,34 @@ export async function apiRequest<T>(url: string, options: RequestOptions = {}): 
     if (response.status === 401) return signIn();
   }
   if (!response.ok) throw await errorFrom(response);
+  return response;
+}
+
+/** Calls an API of this organization; answers the parsed JSON body (undefined for 204). */
+export async function apiRequest<T>(url: string, options: RequestOptions = {}): Promise<T> {
+  const response = await authorizedFetch(url, options);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * Saves what a download endpoint answers as a file, named as the server's Content-Disposition
+ * says. The bearer token rules out a plain link, so the body is fetched and handed to the
+ * browser's own download through an object URL.
+ */
+export async function apiDownload(url: string, fallbackName: string): Promise<void> {
+  const response = await authorizedFetch(url, { headers: { accept: '*/*' } });
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const href = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = href;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has started the download; the URL is released once the browser has taken it.
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
 
 /** Words for any error a query or mutation may throw. */

@@ -7,6 +7,8 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { ApiError } from '../../../api/http.ts';
 import { auditApi } from '../../../api/audit.ts';
 import { PageHeader } from '../../../components/PageHeader.tsx';
+import { ExportMenu } from '../../../components/ExportMenu.tsx';
+import { exportsApi } from '../../../api/exports.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states.tsx';
 import { AuditFiltersForm } from './AuditFiltersForm.tsx';
 import { AuditEventRow } from './AuditEventRow.tsx';
@@ -33,7 +35,11 @@ export default function AuditLogPage() {
 
   return (
     <>
-      <PageHeader title="Audit log" description="Who changed what in this organization, and when. Newest first." />
+      <PageHeader
+        title="Audit log"
+        description="Who changed what in this organization, and when. Newest first."
+        actions={<ExportMenu what="events" download={(format) => exportsApi.auditEvents(apiFilters, format)} />}
+      />
       <AuditFiltersForm applied={filters} onApply={setFilters} serverErrors={field ? { [field]: events.error!.message } : {}} />
       {events.isPending ? (
         <LoadingState label="Loading events…" />

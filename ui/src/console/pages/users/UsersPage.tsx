@@ -14,7 +14,9 @@ import { PageHeader } from '../../../components/PageHeader.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states.tsx';
 import { DeleteUserDialog } from './DeleteUserDialog.tsx';
 import { isUserState } from './user-state.ts';
-import { isSortKey, PAGE_SIZES, useCustomerPage, usersListKey, type PageSize, type UserListFilters } from './users-query.ts';
+import { customerExportQuery, isSortKey, PAGE_SIZES, useCustomerPage, usersListKey, type PageSize, type UserListFilters } from './users-query.ts';
+import { exportsApi } from '../../../api/exports.ts';
+import { ExportMenu } from '../../../components/ExportMenu.tsx';
 import { UsersFilters } from './UsersFilters.tsx';
 import { UsersTable } from './UsersTable.tsx';
 import { UsersPager } from './UsersPager.tsx';
@@ -171,7 +173,16 @@ export default function UsersPage() {
 
   return (
     <Stack gap="md">
-      <PageHeader title="Users" description="The customers of your organization: invite them, set their groups, and remove them." actions={<NewUserMenu />} />
+      <PageHeader
+        title="Users"
+        description="The customers of your organization: invite them, set their groups, and remove them."
+        actions={
+          <>
+            <ExportMenu what="customers" download={(format) => exportsApi.users(customerExportQuery(filters), format)} />
+            <NewUserMenu />
+          </>
+        }
+      />
       <UsersFilters
         searchText={searchText}
         onSearchText={setSearchText}

@@ -4,6 +4,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { groups, scimString, users, type ListParams } from '../../../api/scim.ts';
+import type { UserExportQuery } from '../../../api/exports.ts';
 import { USER_STATES, type UserState } from './user-state.ts';
 
 export const PAGE_SIZES = [25, 50, 100] as const;
@@ -45,6 +46,12 @@ export function customerFilter(filters: Pick<UserListFilters, 'search' | 'state'
   if (filters.state) parts.push(`(${USER_STATES[filters.state].filter})`);
   if (filters.groupId) parts.push(`groups.value eq ${scimString(filters.groupId)}`);
   return parts.join(' and ');
+}
+
+/** The list as the export endpoint takes it: every customer the filters select, in the list's order. */
+export function customerExportQuery(filters: UserListFilters): UserExportQuery {
+  const sort = SORTS[filters.sort];
+  return { filter: customerFilter(filters), sortBy: sort.sortBy, sortOrder: sort.sortOrder };
 }
 
 export const usersListKey = ['users', 'list'] as const;
