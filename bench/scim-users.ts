@@ -10,41 +10,14 @@
 // median of the rounds, as this machine is shared and noisy.
 
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
-import { openSystem } from '../src/system.ts';
-import { SYSTEM_CONTEXT } from '../src/services/request-context.ts';
-import { API_SCOPES } from '../src/oidc/scopes.ts';
-import { BENCH_DOMAIN, FAMILY_NAMES, generateUsers, userNameOf } from './scim-data.ts';
+import { FAMILY_NAMES, userNameOf } from './scim-data.ts';
+import { BENCH_HANDLE, benchToken, ensureMillionUsers, requiredDatabaseUrl, rssMiB } from './million-users.ts';
 import { fixed, freePort, machineInfo, median, percentileOfSorted, positiveInteger, printMachine, startServerProcess } from './support.ts';
 
 const USERS = positiveInteger('USERS', process.env.USERS, 1_000_000);
 const ROUNDS = positiveInteger('ROUNDS', process.env.ROUNDS, 5);
 const REQUESTS = positiveInteger('REQUESTS', process.env.REQUESTS, 200);
-const BENCH_DATABASE = 'tessera_bench';
-const HANDLE = 'bench';
-
-function databaseUrl(): string {
-  const base = process.env.DATABASE_URL;
-  if (!base) {
-    console.error('bench/scim-users.ts measures PostgreSQL: set DATABASE_URL (any database on the server; the bench uses its own database)');
-    process.exit(2);
-  }
-  return base;
-}
-
-async function ensureBenchDatabase(baseUrl: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [BENCH_DATABASE]);
-  if (exists.rowCount === 0) await admin.query(`create database ${BENCH_DATABASE}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${BENCH_DATABASE}`;
-  url.search = '';
-  return url.href;
-}
+const HANDLE = BENCH_HANDLE;
 
 /** The id the generator gives user i (md5 of organization id and i, as a UUID). */
 function generatedId(orgId: string, i: number): string {
@@ -54,12 +27,6 @@ function generatedId(orgId: string, i: number): string {
 
 function createdAtOf(i: number): string {
   return new Date(Date.UTC(2022, 0, 1) + i * 90_000).toISOString();
-}
-
-function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-  return kb / 1024;
 }
 
 interface Scenario {
@@ -72,48 +39,16 @@ interface Scenario {
 async function main() {
   const info = machineInfo();
   printMachine(info);
-  const url = await ensureBenchDatabase(databaseUrl());
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  const env = { DATABASE_URL: url, PUBLIC_URL: publicUrl };
-
-  // Setup: organization, users, an application with read scopes.
-  const system = await openSystem(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
-  let organization = await system.repos.organizations.findByHandle(HANDLE);
-  if (!organization) {
-    organization = (
-      await system.services.organizations.createOrganization(
-        { handle: HANDLE, displayName: 'Benchmark', ownerEmail: `owner@${BENCH_DOMAIN}`, ownerPassword: crypto.randomBytes(16).toString('hex') },
-        SYSTEM_CONTEXT,
-      )
-    ).organization;
-  }
-  const have = await system.repos.users.count(organization.id);
-  if (have < USERS) {
-    console.log(`generating ${USERS} users (have ${have})...`);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`delete from users where org_id = $1 and user_name like 'user%@${BENCH_DOMAIN}'`, [organization.id]);
-    await generateUsers(client, organization.id, USERS, (line) => console.log(line));
-    await client.end();
-  }
-  const total = await system.repos.users.count(organization.id);
-  const { application, clientSecret } = await system.services.applications.createApplication(
-    organization.id,
-    { name: `bench ${new Date().toISOString()}`, type: 'm2m', scopes: [...API_SCOPES] },
-    SYSTEM_CONTEXT,
-  );
-  await system.close();
-  console.log(`organization ${HANDLE}: ${total} users`);
+  const setup = await ensureMillionUsers(requiredDatabaseUrl('bench/scim-users.ts'), USERS, publicUrl);
+  const organization = { id: setup.orgId };
+  const env = { DATABASE_URL: setup.url, PUBLIC_URL: publicUrl };
+  console.log(`organization ${HANDLE}: ${setup.total} users`);
 
   const server = await startServerProcess(port, env);
   try {
-    const tokenResponse = await fetch(`${server.url}/t/${HANDLE}/oauth2/token`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${application.id}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'internal_user_mgt_list internal_user_mgt_view' }),
-    });
-    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    const token = await benchToken(server.url, setup, 'internal_user_mgt_list internal_user_mgt_view');
     const get = async (path: string) => {
       const response = await fetch(`${server.url}/t/${HANDLE}/scim2${path}`, { headers: { authorization: `Bearer ${token}` } });
       const body = await response.json();

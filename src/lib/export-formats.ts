@@ -1,10 +1,12 @@
-// Streams rows as a download: CSV (RFC 4180, UTF-8 with a byte-order mark so that spreadsheet
-// programs read names in any script, and formulas escaped so that a cell such as "=HYPERLINK(...)"
-// typed by a customer opens as text, not as a formula) or JSON Lines (one JSON object a line).
-// csv-stringify does the quoting and the formula escaping.
+// Streams pages of rows as a download: CSV (RFC 4180, UTF-8 with a byte-order mark so that
+// spreadsheet programs read names in any script, and formulas escaped so that a cell such as
+// "=HYPERLINK(...)" typed by a customer opens as text, not as a formula) or JSON Lines (one JSON
+// object a line). csv-stringify does the quoting and the formula escaping. Each page becomes one
+// chunk: the stream's backpressure then holds the reading of the next page until the client has
+// taken this one, and per-row stream overhead is paid once a page.
 
-import { Readable, pipeline } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -26,50 +28,39 @@ export interface ExportShape<Row> {
   record: (row: Row) => Record<string, unknown>;
 }
 
-/**
- * The first row is read before anything is sent, so that a failure there (a filter the database
- * refuses, the database down) is still an ordinary error response; a failure later can only
- * cut the download short, which the client sees as an incomplete transfer.
- */
-async function started<Row>(rows: AsyncIterator<Row>): Promise<AsyncIterable<Row>> {
-  const first = await rows.next();
-  return {
-    async *[Symbol.asyncIterator]() {
-      try {
-        if (first.done) return;
-        yield first.value;
-        for (let next = await rows.next(); !next.done; next = await rows.next()) yield next.value;
-      } finally {
-        // A client that went away ends the traversal: no further page is read.
-        await rows.return?.(undefined);
-      }
-    },
-  };
+const CSV_OPTIONS = { escape_formulas: true, record_delimiter: 'windows', cast: { boolean: (value: boolean) => (value ? 'true' : 'false') } } as const;
+
+function csvChunk<Row>(rows: Row[], shape: ExportShape<Row>, first: boolean): string {
+  const cells = rows.map((row) => shape.columns.map((column) => column.cell(row) ?? ''));
+  return stringify(cells, { ...CSV_OPTIONS, bom: first, header: first, columns: shape.columns.map((column) => column.header) });
 }
 
-export async function exportStream<Row>(rows: AsyncIterator<Row>, format: ExportFormat, shape: ExportShape<Row>): Promise<Readable> {
-  const source = await started(rows);
-  if (format === 'jsonl') {
-    return Readable.from(
-      (async function* () {
-        for await (const row of source) yield `${JSON.stringify(shape.record(row))}\n`;
-      })(),
-    );
-  }
-  const csv = stringify({
-    bom: true,
-    header: true,
-    columns: shape.columns.map((column) => column.header),
-    escape_formulas: true,
-    record_delimiter: 'windows',
-    cast: { boolean: (value) => (value ? 'true' : 'false'), date: (value) => value.toISOString() },
-  });
-  const cells = Readable.from(
+function jsonLinesChunk<Row>(rows: Row[], shape: ExportShape<Row>): string {
+  let chunk = '';
+  for (const row of rows) chunk += `${JSON.stringify(shape.record(row))}\n`;
+  return chunk;
+}
+
+/**
+ * The first page is read before anything is sent, so that a failure there (a filter the
+ * database refuses, the database down) is still an ordinary error response; a failure later can
+ * only cut the download short, which the client sees as an incomplete transfer.
+ */
+export async function exportStream<Row>(pages: AsyncIterator<Row[]>, format: ExportFormat, shape: ExportShape<Row>): Promise<Readable> {
+  const first = await pages.next();
+  const render = (rows: Row[], isFirst: boolean) => (format === 'csv' ? csvChunk(rows, shape, isFirst) : jsonLinesChunk(rows, shape));
+  return Readable.from(
     (async function* () {
-      for await (const row of source) yield shape.columns.map((column) => column.cell(row) ?? '');
+      try {
+        // An empty CSV export is still its header line.
+        yield render(first.done ? [] : first.value, true);
+        if (first.done) return;
+        for (let next = await pages.next(); !next.done; next = await pages.next()) yield render(next.value, false);
+      } finally {
+        // A client that went away ends the traversal: no further page is read.
+        await pages.return?.(undefined);
+      }
     })(),
+    { objectMode: false },
   );
-  // pipeline, not pipe: an error in either stream destroys the other, so a failed read ends the
-  // response instead of leaving it open.
-  return pipeline(cells, csv, () => {});
 }

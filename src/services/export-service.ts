@@ -1,5 +1,5 @@
-// Exports: every user a list filter selects, and every audit event a filter selects, read in
-// keyset pages. A page is one short statement resuming after the last row of the one before, so
+// Exports: every user a list filter selects, and every audit event a filter selects, read and
+// yielded in keyset pages. A page is one short statement resuming after the last row of the one before, so
 // a million rows stream with the memory of one page, each page costs what the first did, and no
 // transaction or cursor stays open while a slow client downloads. Rows written during an export
 // may or may not appear (each page sees the database as it is then), but no row that exists
@@ -35,21 +35,21 @@ export function createExportService(deps: { repos: Repos; users: UserService; cl
   const audit = (orgId: string, action: string, ctx: RequestContext, summary: ExportSummary) =>
     deps.repos.audit.record({ ...auditFields(ctx), orgId, occurredAt: deps.clock.now(), action, after: summary });
 
-  async function* users(orgId: string, query: UserExportQuery): AsyncGenerator<UserView> {
+  async function* users(orgId: string, query: UserExportQuery): AsyncGenerator<UserView[]> {
     let after: UserListQuery['after'];
     for (;;) {
       const page = await deps.users.listUsers(orgId, { where: query.where, sort: query.sort, after, limit: pageSize });
-      yield* page;
+      if (page.length > 0) yield page;
       if (page.length < pageSize) return;
       after = userSortPosition(page[page.length - 1].user, query.sort.column);
     }
   }
 
-  async function* auditEvents(orgId: string, query: AuditExportQuery): AsyncGenerator<AuditEvent> {
+  async function* auditEvents(orgId: string, query: AuditExportQuery): AsyncGenerator<AuditEvent[]> {
     let after: AuditQuery['after'];
     for (;;) {
       const page = await deps.repos.audit.search(orgId, { ...query, after, limit: pageSize });
-      yield* page;
+      if (page.length > 0) yield page;
       if (page.length < pageSize) return;
       const last = page[page.length - 1];
       after = { occurredAt: last.occurredAt, id: last.id };
@@ -57,12 +57,12 @@ export function createExportService(deps: { repos: Repos; users: UserService; cl
   }
 
   return {
-    async users(orgId: string, query: UserExportQuery, ctx: RequestContext, summary: ExportSummary): Promise<AsyncGenerator<UserView>> {
+    async users(orgId: string, query: UserExportQuery, ctx: RequestContext, summary: ExportSummary): Promise<AsyncGenerator<UserView[]>> {
       await audit(orgId, 'users.exported', ctx, summary);
       return users(orgId, query);
     },
 
-    async auditEvents(orgId: string, query: AuditExportQuery, ctx: RequestContext, summary: ExportSummary): Promise<AsyncGenerator<AuditEvent>> {
+    async auditEvents(orgId: string, query: AuditExportQuery, ctx: RequestContext, summary: ExportSummary): Promise<AsyncGenerator<AuditEvent[]>> {
       await audit(orgId, 'audit.exported', ctx, summary);
       return auditEvents(orgId, query);
     },

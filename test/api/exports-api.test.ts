@@ -90,6 +90,9 @@ describe('exports API', () => {
     expect(empty.statusCode).toBe(200);
     expect(csvRows(empty.body)).toEqual([]);
     expect(empty.body.replace(/^\uFEFF/, '')).toMatch(/^id,username,email,/);
+    const emptyLines = await get('users/export', { filter: 'userName eq "nobody@acme.test"', format: 'jsonl' });
+    expect(emptyLines.statusCode).toBe(200);
+    expect(emptyLines.body).toBe('');
   });
 
   it('refuses a bad filter, sort or format with a 400 that says what is wrong, and a caller without the list scope', async () => {
@@ -118,7 +121,10 @@ describe('exports API', () => {
     const where = filterToSql(userFilterSchema(system.sqlEngine), parseFilter('userName sw "tie"'));
     for (const direction of ['asc', 'desc'] as const) {
       const seen: string[] = [];
-      for await (const view of await exports.users(orgId, { where, sort: { column: 'family_name', direction } }, SYSTEM_CONTEXT, { format: 'csv' })) seen.push(view.user.userName);
+      for await (const page of await exports.users(orgId, { where, sort: { column: 'family_name', direction } }, SYSTEM_CONTEXT, { format: 'csv' })) {
+        expect(page.length).toBeLessThanOrEqual(3);
+        seen.push(...page.map((view) => view.user.userName));
+      }
       expect(seen.length).toBe(11);
       expect(new Set(seen).size).toBe(11);
       const listed = (await acme.request('GET', `/Users?count=100&sortBy=name.familyName&sortOrder=${direction}ending&filter=${encodeURIComponent('userName sw "tie"')}`)).json();
