@@ -19,6 +19,8 @@ interface Run {
   rows: number;
   seconds: number;
   peakRssMiB: number;
+  /** The server's RSS when a quarter, half, three quarters and all of the rows had arrived. */
+  rssByProgress?: number[];
 }
 
 /** Samples a process's RSS until stopped; answers the peak. */
@@ -28,19 +30,21 @@ function rssSampler(pid: number) {
   return () => (clearInterval(timer), Math.max(peak, rssMiB(pid)));
 }
 
-async function timeExport(serverUrl: string, token: string, pid: number, format: 'csv' | 'jsonl'): Promise<Run> {
+async function timeExport(serverUrl: string, token: string, pid: number, format: 'csv' | 'jsonl', expected: number): Promise<Run> {
   const stop = rssSampler(pid);
   const started = performance.now();
   const response = await fetch(`${serverUrl}/t/${BENCH_HANDLE}/api/server/v1/users/export?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`export: ${response.status} ${await response.text()}`);
   let newlines = 0;
+  const rssByProgress: number[] = [];
   for await (const chunk of response.body!) {
     const bytes = chunk as Uint8Array;
     for (let i = 0; i < bytes.length; i += 1) if (bytes[i] === 10) newlines += 1;
+    if (newlines >= ((rssByProgress.length + 1) * expected) / 4) rssByProgress.push(rssMiB(pid));
   }
   const seconds = (performance.now() - started) / 1000;
   // CSV has a header line (and no field of the generated users holds a line break).
-  return { rows: format === 'csv' ? newlines - 1 : newlines, seconds, peakRssMiB: stop() };
+  return { rows: format === 'csv' ? newlines - 1 : newlines, seconds, peakRssMiB: stop(), rssByProgress };
 }
 
 async function timeScimTraversal(serverUrl: string, token: string, pid: number): Promise<Run> {
@@ -80,13 +84,13 @@ async function main() {
       const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]);
       const perRound: Partial<Record<(typeof kinds)[number], number>> = {};
       for (const kind of order) {
-        const run = kind === 'scim' ? await timeScimTraversal(server.url, token, server.pid) : await timeExport(server.url, token, server.pid, kind);
+        const run = kind === 'scim' ? await timeScimTraversal(server.url, token, server.pid) : await timeExport(server.url, token, server.pid, kind, setup.total);
         if (run.rows !== setup.total) throw new Error(`${kind} returned ${run.rows} rows of ${setup.total}`);
         const rate = run.rows / run.seconds;
         rates[kind].push(rate);
         peaks[kind].push(run.peakRssMiB);
         perRound[kind] = rate;
-        console.log(`round ${round + 1} ${kind}: ${run.rows} rows in ${fixed(run.seconds, 1)} s = ${fixed(rate, 0)} rows/s, server RSS peak ${fixed(run.peakRssMiB, 0)} MiB`);
+        console.log(`round ${round + 1} ${kind}: ${run.rows} rows in ${fixed(run.seconds, 1)} s = ${fixed(rate, 0)} rows/s, server RSS peak ${fixed(run.peakRssMiB, 0)} MiB${run.rssByProgress ? `, at 25/50/75/100% of the rows ${run.rssByProgress.map((v) => fixed(v, 0)).join('/')} MiB` : ''}`);
       }
       ratios.push(perRound.csv! / perRound.scim!);
     }

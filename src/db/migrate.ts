@@ -15,6 +15,7 @@ import * as outboxHandOver from './migrations/0008_outbox_hand_over.ts';
 import * as userProfile from './migrations/0009_user_profile.ts';
 import * as idempotencyKeys from './migrations/0010_idempotency_keys.ts';
 import * as sessionDevices from './migrations/0011_session_devices.ts';
+import * as userCounts from './migrations/0016_user_counts.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0009_user_profile': userProfile,
   '0010_idempotency_keys': idempotencyKeys,
   '0011_session_devices': sessionDevices,
+  '0016_user_counts': userCounts,
 };
 
 /**

@@ -182,6 +182,14 @@ export interface IdempotencyKeysTable {
   expires_at: Timestamp;
 }
 
+/** Maintained by triggers on `users` (migration 0016): never written by code. */
+export interface UserCountsTable {
+  org_id: string;
+  user_type: UsersTable['user_type'];
+  /** bigint: pg answers it as a string. */
+  user_count: number | string;
+}
+
 export interface Database extends OnboardingTables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -197,4 +205,5 @@ export interface Database extends OnboardingTables {
   organization_secrets: OrganizationSecretsTable;
   one_time_links: OneTimeLinksTable;
   idempotency_keys: IdempotencyKeysTable;
+  user_counts: UserCountsTable;
 }

@@ -300,6 +300,17 @@ export function createUserRepo(db: Kysely<Database>) {
       return Number(row.n);
     },
 
+    /**
+     * The organization's users (of one type, when given) from the counter the database keeps
+     * (migration 0016): one indexed row, whatever the number of users.
+     */
+    async countFromCounter(orgId: string, userType?: UserType): Promise<number> {
+      let q = db.selectFrom('user_counts').select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('user_count'), eb.val(0)).as('n')).where('org_id', '=', orgId);
+      if (userType) q = q.where('user_type', '=', userType);
+      const row = await q.executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     /** Each user's addresses, primary first. */
     async listEmails(orgId: string, userIds: string[]): Promise<Map<string, UserEmail[]>> {
       const byUser = new Map<string, UserEmail[]>(userIds.map((id) => [id, []]));

@@ -5,7 +5,7 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { Repos, RepoSet } from '../repos/index.ts';
 import type { Organization } from '../repos/organization-repo.ts';
-import type { AccountState, GroupRef, User, UserEmail, UserListQuery } from '../repos/user-repo.ts';
+import type { AccountState, GroupRef, User, UserEmail, UserListQuery, UserType } from '../repos/user-repo.ts';
 import type { Group } from '../repos/group-repo.ts';
 import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -410,7 +410,13 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       return views(repos, orgId, await repos.users.list(orgId, query));
     },
 
-    countUsers(orgId: string, where?: Expression<SqlBool>): Promise<number> {
+    /**
+     * How many users the filter selects. Without a filter, or with only a user type (the
+     * Console's Users list), the database's counter answers; any other filter is counted.
+     */
+    countUsers(orgId: string, where?: Expression<SqlBool>, onlyType?: UserType): Promise<number> {
+      if (!where) return repos.users.countFromCounter(orgId);
+      if (onlyType) return repos.users.countFromCounter(orgId, onlyType);
       return repos.users.count(orgId, where);
     },
 

@@ -8,6 +8,7 @@ import { userSortPosition } from '../../services/user-sort-position.ts';
 import { readListQuery, type SortOption } from '../../scim/list-query.ts';
 import { filterToSql } from '../../scim/filter/to-sql.ts';
 import { userFilterSchema } from '../../scim/filter/targets.ts';
+import { onlyUserType } from '../../scim/filter/only-user-type.ts';
 import { project, parseAttributeList } from '../../scim/projection.ts';
 import { USER_RESOURCE } from '../../scim/schema-definitions.ts';
 import { toScimUser } from '../../scim/user-resource.ts';
@@ -67,7 +68,7 @@ export async function userRoutes(app: FastifyInstance, { system }: { system: Sys
     const page = await pageAndTotal(
       query,
       (window) => system.services.users.listUsers(organization.id, { where, sort: query.sort, ...window }),
-      () => system.services.users.countUsers(organization.id, where),
+      () => system.services.users.countUsers(organization.id, where, onlyUserType(query.filter)),
     );
     return listResponse(
       query,
