@@ -4,8 +4,6 @@
 import type { Config } from './config.ts';
 import { createDatabase, type Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { isPostgres } from './db/dialect.ts';
-import type { SqlEngine } from './scim/filter/json-sql.ts';
 import { createRepos, type Repos } from './repos/index.ts';
 import { createServices, type Services } from './services/index.ts';
 import { boundHashing } from './security/bounded-hasher.ts';
@@ -19,8 +17,6 @@ import { createMemoryAttemptLimiter, createRedisAttemptLimiter, type AttemptLimi
 export interface System {
   config: Config;
   db: Db;
-  /** Which engine `db` is, for the few SQL fragments that differ (SCIM filters on JSON columns). */
-  sqlEngine: SqlEngine;
   repos: Repos;
   services: Services;
   providers: ProviderRegistry;
@@ -85,5 +81,5 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
     else redis?.disconnect();
     await db.destroy();
   };
-  return { config, db, sqlEngine: isPostgres(db) ? 'postgres' : 'sqlite', repos, services, providers, clock, mail, redis, close };
+  return { config, db, repos, services, providers, clock, mail, redis, close };
 }

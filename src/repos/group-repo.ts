@@ -2,6 +2,9 @@ import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from
 import type { Database, GroupsTable } from '../db/schema.ts';
 import { toDate } from '../db/values.ts';
 import { translateConstraintError } from '../db/constraint-errors.ts';
+import type { FilterNode } from '../scim/filter/ast.ts';
+import { filterToSql } from './scim-filter/to-sql.ts';
+import { groupFilterSchema } from './scim-filter/targets.ts';
 
 export interface Group {
   id: string;
@@ -33,7 +36,8 @@ function toGroup(row: Selectable<GroupsTable>): Group {
 export type GroupSortColumn = 'created_at' | 'modified_at' | 'name_key' | 'external_id' | 'id';
 
 export interface GroupListQuery {
-  where?: Expression<SqlBool>;
+  /** A parsed SCIM filter: data, compiled to SQL here (repos/scim-filter). */
+  filter?: FilterNode;
   sort: { column: GroupSortColumn; direction: 'asc' | 'desc' };
   after?: { value: string | Date | null; id: string };
   offset?: number;
@@ -213,7 +217,7 @@ export function createGroupRepo(db: Kysely<Database>) {
       const { column, direction } = query.sort;
       const sortExpr = column === 'external_id' ? sql<string>`coalesce(groups.external_id, '')` : sql.ref(`groups.${column}`);
       let q = db.selectFrom('groups').selectAll().where('org_id', '=', orgId);
-      if (query.where) q = q.where(query.where);
+      if (query.filter) q = q.where(filterToSql(groupFilterSchema, query.filter));
       if (query.after) {
         const op = direction === 'asc' ? sql.raw('>') : sql.raw('<');
         q = q.where(sql<SqlBool>`(${sortExpr}, groups.id) ${op} (${query.after.value ?? ''}, ${query.after.id})`);
@@ -223,9 +227,9 @@ export function createGroupRepo(db: Kysely<Database>) {
       return (await q.execute()).map(toGroup);
     },
 
-    async count(orgId: string, where?: Expression<SqlBool>): Promise<number> {
+    async count(orgId: string, filter?: FilterNode): Promise<number> {
       let q = db.selectFrom('groups').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId);
-      if (where) q = q.where(where);
+      if (filter) q = q.where(filterToSql(groupFilterSchema, filter));
       return Number((await q.executeTakeFirstOrThrow()).n);
     },
 

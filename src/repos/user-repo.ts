@@ -4,6 +4,9 @@ import { toBool, toDate } from '../db/values.ts';
 import { translateConstraintError } from '../db/constraint-errors.ts';
 import { isPostgres } from '../db/dialect.ts';
 import { temporaryPasswordFlag } from './credential-repo.ts';
+import type { FilterNode } from '../scim/filter/ast.ts';
+import { filterToSql } from './scim-filter/to-sql.ts';
+import { userFilterSchema } from './scim-filter/targets.ts';
 
 export type UserType = UsersTable['user_type'];
 export type AdminRole = NonNullable<UsersTable['admin_role']>;
@@ -80,7 +83,8 @@ export type UserChanges = Partial<
 export type UserSortColumn = 'created_at' | 'modified_at' | 'user_name' | 'family_name' | 'given_name' | 'display_name' | 'external_id' | 'id';
 
 export interface UserListQuery {
-  where?: Expression<SqlBool>;
+  /** A parsed SCIM filter: data, compiled to SQL here (repos/scim-filter). */
+  filter?: FilterNode;
   sort: { column: UserSortColumn; direction: 'asc' | 'desc' };
   /** Keyset position: rows strictly after this (sort value, id) in the sort order. */
   after?: { value: string | Date | null; id: string };
@@ -99,7 +103,7 @@ const CASELESS_SORT_COLUMNS = new Set<UserSortColumn>(['family_name', 'given_nam
  * (the row's raw column value, or null for none), so that both sides go through the same SQL.
  */
 function sortKey(column: UserSortColumn) {
-  // displayName sorts as it is shown (and filtered, see scim/filter/targets.ts): the stored one,
+  // displayName sorts as it is shown (and filtered, see repos/scim-filter/targets.ts): the stored one,
   // else the given and family names joined.
   const ref =
     column === 'display_name'
@@ -133,12 +137,14 @@ function storedEmails(rows: ReturnType<typeof emailRows>): UserEmail[] {
 }
 
 export function createUserRepo(db: Kysely<Database>) {
+  // SCIM filters on JSON columns are written differently on the two engines.
+  const engine = isPostgres(db) ? 'postgres' : 'sqlite';
   /** The page's own statement: filter, keyset position, order and limit. */
   function pageQuery(orgId: string, query: UserListQuery) {
     const { column, direction } = query.sort;
     const key = sortKey(column);
     let q = db.selectFrom('users').selectAll().where('org_id', '=', orgId);
-    if (query.where) q = q.where(query.where);
+    if (query.filter) q = q.where(filterToSql(userFilterSchema(engine), query.filter));
     if (query.after) {
       const op = direction === 'asc' ? sql.raw('>') : sql.raw('<');
       const row = sql.join([...key.row, sql.ref('users.id')]);
@@ -293,9 +299,9 @@ export function createUserRepo(db: Kysely<Database>) {
 
     /** Whether `listWithDetails` is the cheaper way to list: one round trip saved matters over a network, not in-process. */
     listsWithDetails: isPostgres(db),
-    async count(orgId: string, where?: Expression<SqlBool>): Promise<number> {
+    async count(orgId: string, filter?: FilterNode): Promise<number> {
       let q = db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId);
-      if (where) q = q.where(where);
+      if (filter) q = q.where(filterToSql(userFilterSchema(engine), filter));
       const row = await q.executeTakeFirstOrThrow();
       return Number(row.n);
     },

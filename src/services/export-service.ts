@@ -5,7 +5,7 @@
 // may or may not appear (each page sees the database as it is then), but no row that exists
 // throughout is skipped or repeated, because the traversal is ordered by a unique key.
 
-import type { Expression, SqlBool } from 'kysely';
+import type { FilterNode } from '../scim/filter/ast.ts';
 import type { Repos } from '../repos/index.ts';
 import type { AuditEvent, AuditQuery } from '../repos/audit-repo.ts';
 import type { UserListQuery } from '../repos/user-repo.ts';
@@ -18,7 +18,8 @@ import { auditFields, type RequestContext } from './request-context.ts';
 export const EXPORT_PAGE_SIZE = 500;
 
 export interface UserExportQuery {
-  where?: Expression<SqlBool>;
+  /** A parsed SCIM filter, as the list takes it. */
+  filter?: FilterNode;
   sort: UserListQuery['sort'];
 }
 
@@ -38,7 +39,7 @@ export function createExportService(deps: { repos: Repos; users: UserService; cl
   async function* users(orgId: string, query: UserExportQuery): AsyncGenerator<UserView[]> {
     let after: UserListQuery['after'];
     for (;;) {
-      const page = await deps.users.listUsers(orgId, { where: query.where, sort: query.sort, after, limit: pageSize });
+      const page = await deps.users.listUsers(orgId, { filter: query.filter, sort: query.sort, after, limit: pageSize });
       if (page.length > 0) yield page;
       if (page.length < pageSize) return;
       after = userSortPosition(page[page.length - 1].user, query.sort.column);

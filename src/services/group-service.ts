@@ -1,7 +1,7 @@
 // Managing an organization's groups and their members. Membership changes add and remove rows;
 // they never rewrite the whole list, so a large group stays cheap to change.
 
-import type { Expression, SqlBool } from 'kysely';
+import type { FilterNode } from '../scim/filter/ast.ts';
 import type { Repos, RepoSet } from '../repos/index.ts';
 import type { Group, GroupListQuery, GroupMember } from '../repos/group-repo.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -194,8 +194,8 @@ export function createGroupService(deps: { repos: Repos; clock: Clock }) {
       return groups.map((group) => ({ group, members: members.get(group.id) ?? [] }));
     },
 
-    countGroups(orgId: string, where?: Expression<SqlBool>): Promise<number> {
-      return repos.groups.count(orgId, where);
+    countGroups(orgId: string, filter?: FilterNode): Promise<number> {
+      return repos.groups.count(orgId, filter);
     },
   };
   return service;

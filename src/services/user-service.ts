@@ -2,10 +2,11 @@
 // replace, delete, list. Slow work (argon2id) happens in `prepare*`, outside transactions;
 // `write*` runs inside the caller's transaction so Bulk can put many operations in one.
 
-import type { Expression, SqlBool } from 'kysely';
 import type { Repos, RepoSet } from '../repos/index.ts';
 import type { Organization } from '../repos/organization-repo.ts';
-import type { AccountState, GroupRef, User, UserEmail, UserListQuery, UserType } from '../repos/user-repo.ts';
+import type { AccountState, GroupRef, User, UserEmail, UserListQuery } from '../repos/user-repo.ts';
+import type { FilterNode } from '../scim/filter/ast.ts';
+import { onlyUserType } from '../scim/filter/only-user-type.ts';
 import type { Group } from '../repos/group-repo.ts';
 import type { PasswordHasher } from '../security/password-hasher.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -414,10 +415,11 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
      * How many users the filter selects. Without a filter, or with only a user type (the
      * Console's Users list), the database's counter answers; any other filter is counted.
      */
-    countUsers(orgId: string, where?: Expression<SqlBool>, onlyType?: UserType): Promise<number> {
-      if (!where) return repos.users.countFromCounter(orgId);
+    countUsers(orgId: string, filter?: FilterNode): Promise<number> {
+      if (!filter) return repos.users.countFromCounter(orgId);
+      const onlyType = onlyUserType(filter);
       if (onlyType) return repos.users.countFromCounter(orgId, onlyType);
-      return repos.users.count(orgId, where);
+      return repos.users.count(orgId, filter);
     },
 
     /** For /Me: checks the current password before a user changes their own. */

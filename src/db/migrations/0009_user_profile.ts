@@ -1,7 +1,7 @@
 // The SCIM core user attributes beyond names and addresses that provisioning clients map by
 // default (RFC 7643 section 4.1: nickName, title, phoneNumbers, addresses, ...), kept together as
 // one JSON text column like 0002's enterprise_json: they are read and written with the user and
-// never joined on. SCIM filters on them scan the organization's rows (src/scim/filter/json-sql.ts):
+// never joined on. SCIM filters on them scan the organization's rows (src/repos/scim-filter/json-sql.ts):
 // no index, since provisioning clients match users by userName and externalId.
 
 import type { Kysely } from 'kysely';

@@ -10,8 +10,6 @@ import type { AuditEvent } from '../../repos/audit-repo.ts';
 import type { UserView } from '../../services/user-service.ts';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, exportStream, type ExportFormat, type ExportShape } from '../../lib/export-formats.ts';
 import { readListQuery } from '../../scim/list-query.ts';
-import { filterToSql } from '../../scim/filter/to-sql.ts';
-import { userFilterSchema } from '../../scim/filter/targets.ts';
 import { authorized } from './principal.ts';
 import { API_ERROR_SCHEMA } from './error-schema.ts';
 import { AUDIT_FILTER_PROPERTIES, presentAuditEvent, readAuditFilters, type AuditFilterQuerystring } from './audit.ts';
@@ -126,8 +124,7 @@ export async function exportRoutes(app: FastifyInstance, { system }: { system: S
       const { organization, ctx } = authorized(request, 'internal_user_mgt_list');
       const { format = 'csv', filter } = request.query;
       const query = readListQuery({ filter, sortBy: request.query.sortBy, sortOrder: request.query.sortOrder }, USER_SORT, 'meta.created');
-      const where = query.filter ? filterToSql(userFilterSchema(system.sqlEngine), query.filter) : undefined;
-      const rows = await system.services.exports.users(organization.id, { where, sort: query.sort }, ctx, { filter: filter || undefined, format });
+      const rows = await system.services.exports.users(organization.id, { filter: query.filter, sort: query.sort }, ctx, { filter: filter || undefined, format });
       return sendDownload(reply, `users-${organization.handle}`, format, exportStream(rows, format, USER_SHAPE));
     },
   );

@@ -5,8 +5,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { System } from '../../system.ts';
 import type { Group, GroupSortColumn } from '../../repos/group-repo.ts';
 import { readListQuery, type SortOption } from '../../scim/list-query.ts';
-import { filterToSql } from '../../scim/filter/to-sql.ts';
-import { groupFilterSchema } from '../../scim/filter/targets.ts';
 import { project, parseAttributeList, type Projection } from '../../scim/projection.ts';
 import { GROUP_RESOURCE } from '../../scim/schema-definitions.ts';
 import { toScimGroup } from '../../scim/group-resource.ts';
@@ -63,12 +61,11 @@ export async function groupRoutes(app: FastifyInstance, { system }: { system: Sy
     const { organization, principal, locations } = scimState(request);
     requireScope(principal, 'internal_group_mgt_view');
     const query = readListQuery(source, GROUP_SORT, 'meta.created');
-    const where = query.filter ? filterToSql(groupFilterSchema, query.filter) : undefined;
     const members = wantsMembers(query.projection);
     const page = await pageAndTotal(
       query,
-      (window) => system.services.groups.listGroups(organization.id, { where, sort: query.sort, ...window }, members),
-      () => system.services.groups.countGroups(organization.id, where),
+      (window) => system.services.groups.listGroups(organization.id, { filter: query.filter, sort: query.sort, ...window }, members),
+      () => system.services.groups.countGroups(organization.id, query.filter),
     );
     return listResponse(
       query,

@@ -7,12 +7,8 @@
 // sortBy and cursor paging are per-resource-type features and are refused here.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Expression, SqlBool } from 'kysely';
 import type { System } from '../../system.ts';
 import { readListQuery, LIST_RESPONSE_SCHEMA } from '../../scim/list-query.ts';
-import { filterToSql } from '../../scim/filter/to-sql.ts';
-import { groupFilterSchema, userFilterSchema } from '../../scim/filter/targets.ts';
-import type { FilterNode } from '../../scim/filter/ast.ts';
 import { project } from '../../scim/projection.ts';
 import { GROUP_RESOURCE, USER_RESOURCE } from '../../scim/schema-definitions.ts';
 import { toScimUser } from '../../scim/user-resource.ts';
@@ -28,11 +24,13 @@ function has(body: Record<string, unknown>, name: string): boolean {
   return Object.keys(body).some((key) => key.toLowerCase() === name.toLowerCase() && body[key] !== undefined && body[key] !== null);
 }
 
-/** The filter as SQL for one resource type; `null` when the type has none of its attributes. */
-function whereFor(schema: Parameters<typeof filterToSql>[0], filter: FilterNode | undefined): Expression<SqlBool> | undefined | null {
-  if (!filter) return undefined;
+/**
+ * A resource type's total for the filter, or `null` when the type has none of the filter's
+ * attributes (the repository refuses to compile it): that type then contributes nothing.
+ */
+async function totalOrNull(count: () => Promise<number>): Promise<number | null> {
   try {
-    return filterToSql(schema, filter);
+    return await count();
   } catch (error) {
     if (error instanceof ScimError && error.scimType === 'invalidFilter') return null;
     throw error;
@@ -61,27 +59,26 @@ export async function rootSearchRoutes(app: FastifyInstance, { system }: { syste
     const { filter, projection } = userQuery;
     const paging = userQuery.paging as { kind: 'index'; startIndex: number; count: number };
 
-    const userWhere = searchUsers ? whereFor(userFilterSchema(system.sqlEngine), filter) : null;
-    const groupWhere = searchGroups ? whereFor(groupFilterSchema, filter) : null;
-    if (filter && userWhere === null && groupWhere === null) {
-      // Not understood by any searched type: the error as that type's own search gives it.
-      filterToSql(searchUsers ? userFilterSchema(system.sqlEngine) : groupFilterSchema, filter);
-    }
-
-    const [userTotal, groupTotal] = await Promise.all([
-      userWhere === null ? 0 : system.services.users.countUsers(organization.id, userWhere),
-      groupWhere === null ? 0 : system.services.groups.countGroups(organization.id, groupWhere),
+    const [userCount, groupCount] = await Promise.all([
+      searchUsers ? totalOrNull(() => system.services.users.countUsers(organization.id, filter)) : null,
+      searchGroups ? totalOrNull(() => system.services.groups.countGroups(organization.id, filter)) : null,
     ]);
+    if (filter && userCount === null && groupCount === null) {
+      // Not understood by any searched type: the error as that type's own search gives it.
+      await (searchUsers ? system.services.users.countUsers(organization.id, filter) : system.services.groups.countGroups(organization.id, filter));
+    }
+    const userTotal = userCount ?? 0;
+    const groupTotal = groupCount ?? 0;
     const offset = paging.startIndex - 1;
     const userLimit = Math.max(0, Math.min(paging.count, userTotal - offset));
     const groupOffset = Math.max(0, offset - userTotal);
     const groupLimit = Math.max(0, Math.min(paging.count - userLimit, groupTotal - groupOffset));
 
-    const users = userWhere !== null && userLimit > 0
-      ? await system.services.users.listUsers(organization.id, { where: userWhere, sort: userQuery.sort, offset, limit: userLimit, after: undefined })
+    const users = userCount !== null && userLimit > 0
+      ? await system.services.users.listUsers(organization.id, { filter, sort: userQuery.sort, offset, limit: userLimit, after: undefined })
       : [];
-    const groups = groupWhere !== null && groupLimit > 0
-      ? await system.services.groups.listGroups(organization.id, { where: groupWhere, sort: groupQuery.sort, offset: groupOffset, limit: groupLimit, after: undefined }, false)
+    const groups = groupCount !== null && groupLimit > 0
+      ? await system.services.groups.listGroups(organization.id, { filter, sort: groupQuery.sort, offset: groupOffset, limit: groupLimit, after: undefined }, false)
       : [];
     const resources = [
       ...users.map((view) => project(toScimUser(view, locations), USER_RESOURCE, projection)),

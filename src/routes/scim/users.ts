@@ -6,9 +6,6 @@ import type { System } from '../../system.ts';
 import type { UserSortColumn } from '../../repos/user-repo.ts';
 import { userSortPosition } from '../../services/user-sort-position.ts';
 import { readListQuery, type SortOption } from '../../scim/list-query.ts';
-import { filterToSql } from '../../scim/filter/to-sql.ts';
-import { userFilterSchema } from '../../scim/filter/targets.ts';
-import { onlyUserType } from '../../scim/filter/only-user-type.ts';
 import { project, parseAttributeList } from '../../scim/projection.ts';
 import { USER_RESOURCE } from '../../scim/schema-definitions.ts';
 import { toScimUser } from '../../scim/user-resource.ts';
@@ -64,11 +61,10 @@ export async function userRoutes(app: FastifyInstance, { system }: { system: Sys
     const { organization, principal, locations } = scimState(request);
     requireScope(principal, 'internal_user_mgt_list');
     const query = readListQuery(source, USER_SORT, 'meta.created');
-    const where = query.filter ? filterToSql(userFilterSchema(system.sqlEngine), query.filter) : undefined;
     const page = await pageAndTotal(
       query,
-      (window) => system.services.users.listUsers(organization.id, { where, sort: query.sort, ...window }),
-      () => system.services.users.countUsers(organization.id, where, onlyUserType(query.filter)),
+      (window) => system.services.users.listUsers(organization.id, { filter: query.filter, sort: query.sort, ...window }),
+      () => system.services.users.countUsers(organization.id, query.filter),
     );
     return listResponse(
       query,

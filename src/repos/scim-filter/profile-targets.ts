@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { ColumnTarget, FilterTarget, MultiValuedTarget } from './to-sql.ts';
 import { elementBoolean, elementText, elementsExist, jsonNestedText, jsonText, type SqlEngine } from './json-sql.ts';
-import { ENTERPRISE_USER_SCHEMA, PROFILE_ATTRIBUTES, PROFILE_NAME_PARTS, type AttributeDefinition } from '../schema-definitions.ts';
+import { ENTERPRISE_USER_SCHEMA, PROFILE_ATTRIBUTES, PROFILE_NAME_PARTS, type AttributeDefinition } from '../../scim/schema-definitions.ts';
 
 const PROFILE = sql.ref('users.profile_json');
 const ENTERPRISE = sql.ref('users.enterprise_json');

@@ -1,12 +1,13 @@
 // Which SQL stands behind each filterable SCIM attribute of Users and Groups.
 
 import { sql, type SqlBool } from 'kysely';
-import type { CompareValue } from './ast.ts';
+import type { CompareValue } from '../../scim/filter/ast.ts';
 import type { ColumnTarget, FilterSchema } from './to-sql.ts';
 import { ALWAYS_FALSE, ALWAYS_TRUE } from './to-sql.ts';
-import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, WSO2_USER_SCHEMA } from '../schema-definitions.ts';
-import { invalidFilter } from '../errors.ts';
+import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, WSO2_USER_SCHEMA } from '../../scim/schema-definitions.ts';
+import { invalidFilter } from '../../scim/errors.ts';
 import { profileFilterTargets } from './profile-targets.ts';
+import { temporaryPasswordFlag } from '../credential-repo.ts';
 import type { SqlEngine } from './json-sql.ts';
 
 const col = (name: string, type: ColumnTarget['type'] = 'string', extra: Partial<ColumnTarget> = {}): ColumnTarget => ({
@@ -99,12 +100,13 @@ const userColumnTargets: FilterSchema['targets'] = {
       (op === 'eq') === (value === true) ? sql<SqlBool>`users.account_state = 'locked'` : sql<SqlBool>`users.account_state <> 'locked'`,
     present: () => ALWAYS_TRUE,
   },
-  // One primary-key probe per candidate row (password_credentials is keyed by user_id).
+  // One primary-key probe per candidate row (the credentials table is keyed by user id); the
+  // credentials repository owns the fragment, as it owns every statement on that table.
   [`${wso2}:temporarypassword`]: {
     kind: 'computed',
     type: 'boolean',
     compare: (op, value) => {
-      const temporary = sql<SqlBool>`exists (select 1 from password_credentials where password_credentials.user_id = users.id and password_credentials.is_temporary = ${true})`;
+      const temporary = sql<SqlBool>`${temporaryPasswordFlag()}`;
       return (op === 'eq') === (value === true) ? temporary : sql<SqlBool>`not ${temporary}`;
     },
     present: () => ALWAYS_TRUE,

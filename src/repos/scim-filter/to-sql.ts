@@ -3,8 +3,8 @@
 // attribute maps to which column is described by a FilterSchema (see ./targets.ts).
 
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import type { AttrPath, CompareOperator, CompareValue, FilterNode } from './ast.ts';
-import { invalidFilter } from '../errors.ts';
+import type { AttrPath, CompareOperator, CompareValue, FilterNode } from '../../scim/filter/ast.ts';
+import { invalidFilter } from '../../scim/errors.ts';
 
 export type ScalarType = 'string' | 'boolean' | 'dateTime' | 'integer';
 
