@@ -102,7 +102,7 @@ export async function createBenchDatabase(databaseUrl = process.env.DATABASE_URL
 export async function withCleanup<T>(cleanup: () => Promise<void>, work: () => Promise<T>): Promise<T> {
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`\n${signal}: cleaning up\n`);
-    cleanup().finally(() => process.exit(130));
+    void cleanup().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -300,7 +300,7 @@ export function processCpuSeconds(pid: number): number {
 export function threadCpuSeconds(pid = process.pid, prefix = ''): Record<string, number> {
   const names = { main: `${prefix}main thread`, pool: `${prefix}libuv pool`, other: `${prefix}other threads` };
   const groups: Record<string, number> = { [names.main]: 0, [names.pool]: 0, [names.other]: 0 };
-  let tids: string[] = [];
+  let tids: string[];
   try {
     tids = fs.readdirSync(`/proc/${pid}/task`);
   } catch {
@@ -308,7 +308,7 @@ export function threadCpuSeconds(pid = process.pid, prefix = ''): Record<string,
   }
   for (const tid of tids) {
     const seconds = readStat(`/proc/${pid}/task/${tid}/stat`)?.self ?? 0;
-    let comm = '';
+    let comm: string;
     try {
       comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
     } catch {

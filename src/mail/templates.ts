@@ -201,6 +201,7 @@ ${button('Open the Console')}`),
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 // Everything that could end a header line or confuse a mail client: C0 controls, DEL, and
 // the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
 
 export const TEMPLATE_LIMITS = { subject: 200, body: 20_000 };

@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database, GroupsTable } from '../db/schema.ts';
 import { toDate } from '../db/values.ts';
 import { translateConstraintError } from '../db/constraint-errors.ts';

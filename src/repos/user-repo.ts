@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Database, UsersTable } from '../db/schema.ts';
 import { toBool, toDate } from '../db/values.ts';
 import { translateConstraintError } from '../db/constraint-errors.ts';

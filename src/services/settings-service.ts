@@ -4,6 +4,8 @@
 import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { MailPurpose } from '../db/onboarding-schema.ts';
+
+export type { MailPurpose };
 import { DEFAULT_SETTINGS, type OrganizationSettings } from '../repos/settings-repo.ts';
 import { AppError } from '../errors.ts';
 import { DEFAULT_TEMPLATES, renderTemplate, validateTemplate, type MailTemplate, type RenderedMail, type TemplateValues } from '../mail/templates.ts';

@@ -10,7 +10,7 @@ import * as client from 'openid-client';
 import { Redis } from 'ioredis';
 import { createOnboardingBed, expectCode, type OnboardingBed } from '../onboarding/support.ts';
 import { TestBrowser } from '../support/browser.ts';
-import { createCustomer, OWNER_PASSWORD, TEST_ARGON2 } from '../support/system.ts';
+import { createCustomer, TEST_ARGON2 } from '../support/system.ts';
 import { userAccessToken } from '../scim/users-support.ts';
 import { linkIn } from '../support/smtp.ts';
 import { openSystem, type System } from '../../src/system.ts';

@@ -25,7 +25,7 @@ interface Instance {
 
 describe.skipIf(process.env.DATABASE_URL)('a PostgreSQL outage, survived by two instances', () => {
   let postgres: PrivatePostgres;
-  let instances: Instance[] = [];
+  const instances: Instance[] = [];
   let token: string;
   let clientAuthorization: string;
 

@@ -6,7 +6,6 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
 import { createPasswordHasher, OWASP_ARGON2ID } from '../../src/security/password-hasher.ts';
 import { boundHashing, MAX_WAITING_HASHES } from '../../src/security/bounded-hasher.ts';
 import { createScimTestBed, newUser, scimClient, type ScimTestBed } from '../support/scim.ts';

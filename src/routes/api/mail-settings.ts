@@ -5,7 +5,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { System } from '../../system.ts';
-import type { MailPurpose } from '../../db/onboarding-schema.ts';
+import type { MailPurpose } from '../../services/settings-service.ts';
 import { AppError } from '../../errors.ts';
 import { isMailPurpose, MAIL_PURPOSES, type TemplateValues } from '../../mail/templates.ts';
 import { formatExpiry } from '../../mail/mailer.ts';

@@ -27,7 +27,7 @@ export function SignInCallback() {
     exchange.then(
       (returnTo) => {
         const inApp = returnTo.startsWith(config.basePath) ? returnTo.slice(config.basePath.length) || '/' : '/';
-        navigate(inApp.includes('/callback') ? '/' : inApp, { replace: true });
+        void navigate(inApp.includes('/callback') ? '/' : inApp, { replace: true });
       },
       (reason: unknown) => setError(reason),
     );

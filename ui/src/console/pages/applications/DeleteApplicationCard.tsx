@@ -24,7 +24,7 @@ export function DeleteApplicationCard({ app }: { app: Application }) {
       // Refetched before leaving (the list is not on screen now), so it never shows the deleted one.
       await queryClient.invalidateQueries({ queryKey: applicationKeys.list, refetchType: 'all' });
       notifications.show({ color: 'green', message: `Application “${app.name}” deleted` });
-      navigate('/applications');
+      void navigate('/applications');
     },
   });
 

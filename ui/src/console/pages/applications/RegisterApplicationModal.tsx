@@ -31,7 +31,7 @@ export function RegisterApplicationModal({ opened, onClose }: { opened: boolean;
       notifications.show({ color: 'green', message: `Application “${application.name}” registered` });
       close();
       if (application.clientSecret) setCreated(application);
-      else navigate(`/applications/${application.id}`);
+      else void navigate(`/applications/${application.id}`);
     },
     onError: (error) => {
       const fieldErrors = serverFieldErrors(error);
@@ -116,7 +116,7 @@ export function RegisterApplicationModal({ opened, onClose }: { opened: boolean;
         onClose={() => {
           const id = created?.id;
           setCreated(undefined);
-          if (id) navigate(`/applications/${id}`);
+          if (id) void navigate(`/applications/${id}`);
         }}
       />
     </>

@@ -1,8 +1,8 @@
 // Words for the kinds of application and the API scopes a machine-to-machine application may
-// be granted. The scope list is the server's own (src/oidc/scopes.ts), so a scope added there
-// without a description here fails the type check instead of showing up unexplained.
+// be granted. The UI does not import server code: the scopes are listed here by their
+// descriptions, and test/api/ui-scope-list.test.ts fails when they differ from the server's own
+// list (src/oidc/scopes.ts), so a scope added there shows up described, not unexplained.
 
-import { API_SCOPES } from '../../../../../src/oidc/scopes.ts';
 import type { Application, ApplicationType } from '../../../api/applications.ts';
 
 export const TYPE_LABELS: Record<ApplicationType, string> = {
@@ -17,9 +17,7 @@ export const TYPE_EXPLANATIONS: Record<ApplicationType, string> = {
   m2m: 'A script, service or daemon acting for itself, without a person. It gets tokens with its client secret (client credentials) for the API scopes you grant.',
 };
 
-export type ApiScope = (typeof API_SCOPES)[number];
-
-export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
+export const SCOPE_DESCRIPTIONS = {
   internal_login: "Read and change the signed-in user's own account (/Me)",
   internal_user_mgt_list: 'List and search users',
   internal_user_mgt_view: 'Read users',
@@ -41,9 +39,12 @@ export const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
   internal_org_admin_mgt_view: 'Read administrators',
   internal_org_admin_mgt_create: 'Invite administrators',
   internal_org_admin_mgt_delete: 'Remove administrators',
-};
+} as const satisfies Record<string, string>;
 
-export const API_SCOPE_LIST: readonly ApiScope[] = API_SCOPES;
+export type ApiScope = keyof typeof SCOPE_DESCRIPTIONS;
+
+/** In the server's order (the test above checks it). */
+export const API_SCOPE_LIST = Object.keys(SCOPE_DESCRIPTIONS) as ApiScope[];
 
 /** Who may sign in to an application, in words. */
 export function accessSummary(app: Application): string {

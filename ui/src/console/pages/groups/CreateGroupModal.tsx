@@ -23,7 +23,7 @@ export function CreateGroupModal({ opened, onClose }: { opened: boolean; onClose
       await queryClient.invalidateQueries({ queryKey: groupKeys.all });
       notifications.show({ color: 'green', message: `Group “${group.displayName}” created` });
       close();
-      navigate(`/groups/${group.id}`);
+      void navigate(`/groups/${group.id}`);
     },
     onError: (error) => {
       if (error instanceof ApiError && (error.status === 409 || error.code === 'invalidValue')) setNameError(error.message);

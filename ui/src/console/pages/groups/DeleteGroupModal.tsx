@@ -32,7 +32,7 @@ export function DeleteGroupModal({ group, opened, onClose }: { group: ScimGroup;
         queryClient.invalidateQueries({ queryKey: applicationKeys.all }),
       ]);
       notifications.show({ color: 'green', message: `Group “${group.displayName}” deleted` });
-      navigate('/groups');
+      void navigate('/groups');
     },
   });
 

@@ -3,7 +3,7 @@
 
 import type { RefObject } from 'react';
 import { Link } from 'react-router';
-import { Alert, Button, CopyButton, Group, List, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, CopyButton, Group, List, Stack, TextInput, Title } from '@mantine/core';
 import type { OnboardingResult } from './new-user-api.ts';
 import type { ChosenGroup } from './GroupsStep.tsx';
 

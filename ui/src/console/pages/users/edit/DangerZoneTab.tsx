@@ -19,7 +19,7 @@ export function DangerZoneTab({ user }: { user: ScimUser }) {
     queryClient.removeQueries({ queryKey: userKey(user.id) });
     void queryClient.invalidateQueries({ queryKey: ['users'] });
     void queryClient.invalidateQueries({ queryKey: ['groups'] });
-    navigate('/users', { replace: true });
+    void navigate('/users', { replace: true });
   };
 
   return (
