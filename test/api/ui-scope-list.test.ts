@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { API_SCOPES } from '../../src/oidc/scopes.ts';
-import { API_SCOPE_LIST, SCOPE_DESCRIPTIONS } from '../../ui/src/console/pages/applications/application-kinds.ts';
+import { API_SCOPE_LIST, SCOPE_DESCRIPTIONS } from '../../ui/src/console/pages/applications/scope-descriptions.ts';
 
 describe("the Console's scope list", () => {
   it("is the server's, in its order, each with a description", () => {
