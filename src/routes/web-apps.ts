@@ -50,21 +50,22 @@ function readIndex(): string | undefined {
 export async function webAppRoutes(app: FastifyInstance, { system }: { system: System }) {
   // Read once: the bundle does not change under a running server.
   const index = readIndex();
-  if (index) {
-    await app.register(fastifyStatic, {
-      root: WEB_APP_DIR,
-      prefix: '/ui/',
-      index: false,
-      wildcard: true,
-      // scripts/build-ui.ts leaves .br and .gz copies beside the scripts and stylesheets.
-      preCompressed: true,
-      // Asset names carry a content hash, so they can be cached for good.
-      setHeaders: (res, filePath) => {
-        if (filePath.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
-        res.header('x-content-type-options', 'nosniff');
-      },
-    });
-  }
+  // Registered whether or not the bundle is built, so the app's routes (and docs/routes.md) do
+  // not depend on the state of dist/: unbuilt, /ui/* answers 404 and the pages below say why.
+  await app.register(fastifyStatic, {
+    suppressWarning: true,
+    root: WEB_APP_DIR,
+    prefix: '/ui/',
+    index: false,
+    wildcard: true,
+    // scripts/build-ui.ts leaves .br and .gz copies beside the scripts and stylesheets.
+    preCompressed: true,
+    // Asset names carry a content hash, so they can be cached for good.
+    setHeaders: (res, filePath) => {
+      if (filePath.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
+      res.header('x-content-type-options', 'nosniff');
+    },
+  });
 
   async function serve(webApp: WebApp, handle: string, reply: FastifyReply) {
     const entry = await system.providers.get(handle);
