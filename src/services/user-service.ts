@@ -48,6 +48,14 @@ export interface NewUserInput extends Partial<UserAttributes> {
   /** With askPassword: mail the invitation (default), or only return its link ("offline"). */
   invitationDelivery?: InvitationDelivery;
   groupIds?: string[];
+  /**
+   * A password hash brought from another system (an import), already in the stored form that
+   * security/imported-hash.ts makes: permanent, never checked against the policy (it cannot be),
+   * rehashed to argon2id at the first successful sign-in. Excludes `password` and `askPassword`.
+   */
+  importedPasswordHash?: string;
+  /** A given `password` is permanent whatever the organization's temporary-password setting says. */
+  permanentPassword?: boolean;
 }
 
 export interface ReplaceUserInput extends UserAttributes {
@@ -218,8 +226,11 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       if (input.askPassword && input.password !== undefined) {
         throw invalid('Give either a password or askPassword, not both', 'password');
       }
+      if (input.importedPasswordHash !== undefined && (input.password !== undefined || input.askPassword)) {
+        throw invalid('Give either a password hash, a password or askPassword, not two', 'password');
+      }
       const attributes = cleanAttributes(input);
-      const passwordHash = await hashIfGiven(input.password, userName, organization, reader);
+      const passwordHash = input.importedPasswordHash ?? (await hashIfGiven(input.password, userName, organization, reader));
       return { input: { ...input, userName }, attributes, passwordHash };
     },
 
@@ -252,8 +263,10 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       const emails = await tx.users.insert(user, attributes.emails);
       let temporaryPassword = false;
       if (prepared.passwordHash) {
-        // An administrator's password is temporary when the organization says so (the default).
-        const initial = await onboarding.initialPassword(tx, organization.id, now);
+        // An administrator's password is temporary when the organization says so (the default);
+        // an imported hash, or one the caller marks permanent, is the user's own password.
+        const permanent = input.importedPasswordHash !== undefined || input.permanentPassword === true;
+        const initial = permanent ? { isTemporary: false, expiresAt: null } : await onboarding.initialPassword(tx, organization.id, now);
         await tx.credentials.setPassword(organization.id, user.id, prepared.passwordHash, { ...initial, now });
         temporaryPassword = initial.isTemporary;
       }
