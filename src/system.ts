@@ -8,6 +8,7 @@ import { createRepos, type Repos } from './repos/index.ts';
 import { createServices, type Services } from './services/index.ts';
 import { boundHashing } from './security/bounded-hasher.ts';
 import { createPasswordHasher, type PasswordHasher } from './security/password-hasher.ts';
+import { withImportedSchemes } from './security/imported-hash.ts';
 import { createProviderRegistry, type ProviderRegistry } from './oidc/provider-registry.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { Redis } from 'ioredis';
@@ -64,7 +65,7 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
   // Connection errors repeat while it reconnects; main.ts logs the transitions.
   redis?.on('error', () => {});
   const limiter = options.limiter ?? (redis ? createRedisAttemptLimiter(redis) : createMemoryAttemptLimiter());
-  const services = createServices({ repos, clock, limiter, hasher: boundHashing(options.hasher ?? createPasswordHasher()), publicUrl: config.publicUrl });
+  const services = createServices({ repos, clock, limiter, hasher: boundHashing(withImportedSchemes(options.hasher ?? createPasswordHasher())), publicUrl: config.publicUrl });
   const mail = createMail(config, repos, clock, options.mail);
   const providers = createProviderRegistry({
     repos,

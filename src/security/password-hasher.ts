@@ -36,18 +36,40 @@ interface ParsedPhc {
   tag: Buffer;
 }
 
-function parsePhc(phc: string): ParsedPhc | undefined {
-  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(phc);
-  if (!match) return undefined;
-  const parsed = {
-    params: { memory: Number(match[1]), passes: Number(match[2]), parallelism: Number(match[3]) },
-    salt: Buffer.from(match[4], 'base64'),
-    tag: Buffer.from(match[5], 'base64'),
-  };
+/**
+ * The most an argon2id hash may ask for, imported or stored: beyond these one verification would
+ * hold a hashing thread (and its memory) far longer than a sign-in should, so a hash asking for
+ * more is refused at import and is no usable hash at verification (false, no work done).
+ */
+export const ARGON2ID_BOUNDS = { maxMemoryKiB: 256 * 1024, maxPasses: 16, maxParallelism: 16 } as const;
+
+/** Why this is not a usable argon2id PHC string, or undefined when it is one. */
+export function argon2idPhcProblem(phc: string): string | undefined {
+  const match = /^\$argon2id\$v=19\$m=(\d{1,10}),t=(\d{1,10}),p=(\d{1,10})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(phc);
+  if (!match) return 'not an argon2id PHC string ($argon2id$v=19$m=…,t=…,p=…$salt$hash, unpadded base64)';
+  const [memory, passes, parallelism] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const salt = Buffer.from(match[4], 'base64');
+  const tag = Buffer.from(match[5], 'base64');
   // Outside argon2's own limits crypto.argon2 throws; such a string is simply not a usable hash.
-  const { memory, passes, parallelism } = parsed.params;
-  if (passes < 1 || parallelism < 1 || memory < 8 * parallelism || parsed.salt.length < 8 || parsed.tag.length < 4) return undefined;
-  return parsed;
+  if (passes < 1 || parallelism < 1 || memory < 8 * parallelism) return 'its parameters are outside argon2id’s own limits';
+  if (salt.length < 8) return 'its salt is shorter than 8 bytes';
+  if (tag.length < 4) return 'its hash is shorter than 4 bytes';
+  if (tag.length > 64 || salt.length > 64) return 'its salt or hash is longer than 64 bytes';
+  if (memory > ARGON2ID_BOUNDS.maxMemoryKiB) return `it asks for ${memory} KiB of memory, more than the ${ARGON2ID_BOUNDS.maxMemoryKiB} KiB allowed`;
+  if (passes > ARGON2ID_BOUNDS.maxPasses) return `it asks for ${passes} passes, more than the ${ARGON2ID_BOUNDS.maxPasses} allowed`;
+  if (parallelism > ARGON2ID_BOUNDS.maxParallelism) return `it asks for parallelism ${parallelism}, more than the ${ARGON2ID_BOUNDS.maxParallelism} allowed`;
+  return undefined;
+}
+
+function parsePhc(phc: string): ParsedPhc | undefined {
+  if (argon2idPhcProblem(phc) !== undefined) return undefined;
+  const parts = phc.split('$');
+  const [m, t, p] = parts[3].split(',').map((kv) => Number(kv.slice(2)));
+  return {
+    params: { memory: m, passes: t, parallelism: p },
+    salt: Buffer.from(parts[4], 'base64'),
+    tag: Buffer.from(parts[5], 'base64'),
+  };
 }
 
 async function derive(password: string, salt: Buffer, params: Argon2Parameters, tagLength: number): Promise<Buffer> {
