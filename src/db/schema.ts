@@ -190,6 +190,40 @@ export interface UserCountsTable {
   user_count: number | string;
 }
 
+export type ImportState = 'uploading' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ImportDelivery = 'email' | 'link' | 'none';
+
+export interface ImportsTable {
+  id: string;
+  org_id: string;
+  actor_type: string;
+  actor_id: string | null;
+  file_name: string | null;
+  dry_run: boolean | number;
+  delivery: ImportDelivery;
+  state: ImportState;
+  total_rows: number;
+  processed_rows: number;
+  /** JSON object: outcome -> number of rows. */
+  outcomes: string;
+  error: string | null;
+  lease_token: string | null;
+  locked_until: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface ImportRowsTable {
+  import_id: string;
+  row_number: number;
+  /** JSON of the row as read. */
+  input: string;
+  outcome: string | null;
+  detail: string | null;
+  user_id: string | null;
+}
+
 export interface Database extends OnboardingTables {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -206,4 +240,6 @@ export interface Database extends OnboardingTables {
   one_time_links: OneTimeLinksTable;
   idempotency_keys: IdempotencyKeysTable;
   user_counts: UserCountsTable;
+  imports: ImportsTable;
+  import_rows: ImportRowsTable;
 }

@@ -16,6 +16,7 @@ import { createSettingsRepo } from './settings-repo.ts';
 import { createOutboxRepo } from './outbox-repo.ts';
 import { createRegistrationRepo } from './registration-repo.ts';
 import { createIdempotencyRepo } from './idempotency-repo.ts';
+import { createImportRepo } from './import-repo.ts';
 
 function bindRepos(db: Kysely<Database>) {
   return {
@@ -32,6 +33,7 @@ function bindRepos(db: Kysely<Database>) {
     outbox: createOutboxRepo(db),
     registrations: createRegistrationRepo(db),
     idempotency: createIdempotencyRepo(db),
+    imports: createImportRepo(db),
   };
 }
 

@@ -24,6 +24,7 @@ import { createBrowserOrigins } from './browser-origins.ts';
 import { createAccountSupportService } from './account-support-service.ts';
 import { createIdempotencyService } from './idempotency-service.ts';
 import { createExportService } from './export-service.ts';
+import { createImportService } from './import-service.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -63,6 +64,7 @@ export function createServices(deps: ServiceDeps) {
     temporaryPasswords: createTemporaryPasswordService({ ...deps, notifications }),
     idempotency: createIdempotencyService(deps),
     exports: createExportService({ ...deps, users }),
+    imports: createImportService({ ...deps, users, onboarding }),
   };
 }
 

@@ -17,6 +17,7 @@ import { administratorRoutes } from './administrators.ts';
 import { onboardingApiRoutes } from './onboarding.ts';
 import { auditRoutes } from './audit.ts';
 import { exportRoutes } from './exports.ts';
+import { importRoutes } from './imports.ts';
 import { mailSettingsRoutes } from './mail-settings.ts';
 import { userSupportRoutes } from './user-support.ts';
 import { passwordPolicyRoutes } from './password-policy.ts';
@@ -99,6 +100,7 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
     await secured.register(onboardingApiRoutes, { system, prefix: '/server/v1' });
     await secured.register(auditRoutes, { system });
     await secured.register(exportRoutes, { system });
+    await secured.register(importRoutes, { system });
     await secured.register(mailSettingsRoutes, { system });
     await secured.register(userSupportRoutes, { system, prefix: '/server/v1' });
     await secured.register(passwordPolicyRoutes, { system });
