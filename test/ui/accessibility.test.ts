@@ -164,6 +164,7 @@ describe.runIf(chromiumAvailable())('Accessibility: axe at 1280 px and 390 px, a
     await page.getByRole('textbox', { name: /Email \(username\)/ }).fill('kim.lee@example.com');
     await page.getByRole('button', { name: 'Next' }).click();
     await scan('Console New User, groups', (p) => p.getByRole('checkbox', { name: 'Gold customers' }), problems);
+    await visit('users/import', 'Console Add multiple users', (p) => p.getByRole('button', { name: 'Check the file' }));
     for (const tab of ['profile', 'groups', 'invitation', 'sign-in', 'lock', 'danger']) {
       await visit(`users/${invitedId}?tab=${tab}`, `Console Edit user, ${tab} tab`, (p) => p.getByRole('tabpanel'));
     }

@@ -25,19 +25,22 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** SCIM endpoints want application/scim+json. */
   scim?: boolean;
+  /** A body sent as it is (a file upload), with its own content type, instead of JSON. */
+  raw?: { body: Blob | string; contentType: string };
 }
 
 async function send(url: string, token: string, options: RequestOptions): Promise<Response> {
   const contentType = options.scim ? 'application/scim+json' : 'application/json';
+  const hasBody = options.body !== undefined || options.raw !== undefined;
   return fetch(url, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    method: options.method ?? (hasBody ? 'POST' : 'GET'),
     headers: {
       authorization: `Bearer ${token}`,
       accept: `${contentType}, application/json`,
-      ...(options.body !== undefined && { 'content-type': contentType }),
+      ...(hasBody && { 'content-type': options.raw?.contentType ?? contentType }),
       ...options.headers,
     },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.raw ? options.raw.body : options.body === undefined ? undefined : JSON.stringify(options.body),
   });
 }
 

@@ -10,6 +10,7 @@ import { config } from '../config.ts';
 
 const UsersPage = lazy(() => import('./pages/users/UsersPage.tsx'));
 const NewUserPage = lazy(() => import('./pages/users/NewUserPage.tsx'));
+const ImportUsersPage = lazy(() => import('./pages/users/ImportUsersPage.tsx'));
 const EditUserPage = lazy(() => import('./pages/users/EditUserPage.tsx'));
 const GroupsPage = lazy(() => import('./pages/groups/GroupsPage.tsx'));
 const GroupPage = lazy(() => import('./pages/groups/GroupPage.tsx'));
@@ -41,6 +42,7 @@ const router = createBrowserRouter(
         { index: true, element: <Navigate to="/users" replace /> },
         { path: 'users', element: <UsersPage /> },
         { path: 'users/new', element: <NewUserPage /> },
+        { path: 'users/import', element: <ImportUsersPage /> },
         { path: 'users/:id', element: <EditUserPage /> },
         { path: 'groups', element: <GroupsPage /> },
         { path: 'groups/:id', element: <GroupPage /> },

@@ -53,6 +53,7 @@ function NewUserMenu() {
       <Menu.Dropdown>
         <Menu.Label>Add a user</Menu.Label>
         <Menu.Item onClick={() => navigate('/users/new')}>Customer</Menu.Item>
+        <Menu.Item onClick={() => navigate('/users/import')}>Multiple users</Menu.Item>
       </Menu.Dropdown>
     </Menu>
   );
