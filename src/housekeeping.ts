@@ -4,6 +4,8 @@
 import type { System } from './system.ts';
 
 const EVERY_MS = 10 * 60 * 1000;
+export const IMPORT_UPLOAD_MAX_MS = 60 * 60 * 1000;
+export const IMPORT_RESULTS_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 
 export function startHousekeeping(system: System, onError: (error: unknown) => void): () => void {
   const sweep = async () => {
@@ -11,6 +13,9 @@ export function startHousekeeping(system: System, onError: (error: unknown) => v
       await system.repos.oidcPayloads.deleteExpired(system.clock.now());
       // Idempotency keys are answered for 24 hours, then forgotten.
       await system.repos.idempotency.deleteExpired(system.clock.now());
+      // An upload cut off an hour ago will not finish; an import's results are kept 30 days.
+      const now = system.clock.now().getTime();
+      await system.repos.imports.deleteStale(new Date(now - IMPORT_UPLOAD_MAX_MS), new Date(now - IMPORT_RESULTS_KEPT_MS));
     } catch (error) {
       onError(error);
     }

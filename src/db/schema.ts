@@ -217,8 +217,10 @@ export interface ImportsTable {
 export interface ImportRowsTable {
   import_id: string;
   row_number: number;
-  /** JSON of the row as read. */
+  /** JSON of the row as read, without its password hash. */
   input: string;
+  /** An imported password hash (stored form), until the row is decided. */
+  imported_hash: string | null;
   outcome: string | null;
   detail: string | null;
   user_id: string | null;

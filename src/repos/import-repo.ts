@@ -33,6 +33,8 @@ export interface ImportRow {
   rowNumber: number;
   /** The row as read, as JSON. */
   input: string;
+  /** An imported password hash waiting for its user (only rows not yet decided have one). */
+  importedHash: string | null;
   outcome: string | null;
   detail: string | null;
   userId: string | null;
@@ -59,7 +61,7 @@ function toJob(row: Selectable<ImportsTable>): ImportJob {
 }
 
 function toRow(row: Selectable<ImportRowsTable>): ImportRow {
-  return { importId: row.import_id, rowNumber: row.row_number, input: row.input, outcome: row.outcome, detail: row.detail, userId: row.user_id };
+  return { importId: row.import_id, rowNumber: row.row_number, input: row.input, importedHash: row.imported_hash, outcome: row.outcome, detail: row.detail, userId: row.user_id };
 }
 
 export function createImportRepo(db: Kysely<Database>) {
@@ -98,11 +100,11 @@ export function createImportRepo(db: Kysely<Database>) {
         .execute();
     },
 
-    async insertRows(rows: Array<Pick<ImportRow, 'importId' | 'rowNumber' | 'input'>>): Promise<void> {
+    async insertRows(rows: Array<Pick<ImportRow, 'importId' | 'rowNumber' | 'input' | 'importedHash'>>): Promise<void> {
       if (rows.length === 0) return;
       await db
         .insertInto('import_rows')
-        .values(rows.map((row) => ({ import_id: row.importId, row_number: row.rowNumber, input: row.input })))
+        .values(rows.map((row) => ({ import_id: row.importId, row_number: row.rowNumber, input: row.input, imported_hash: row.importedHash })))
         .execute();
     },
 
@@ -194,6 +196,8 @@ export function createImportRepo(db: Kysely<Database>) {
 
     /** Stops a job that has not finished; its runner notices at its next progress record. */
     async cancel(orgId: string, id: string, now: Date): Promise<boolean> {
+      // The hashes of rows that will never run leave with the cancellation.
+      await db.updateTable('import_rows').set({ imported_hash: null }).where('import_id', '=', id).where('imported_hash', 'is not', null).where((eb) => eb.exists(eb.selectFrom('imports').select('imports.id').where('imports.id', '=', id).where('imports.org_id', '=', orgId).where('imports.state', 'in', ['queued', 'running']))).execute();
       const result = await db
         .updateTable('imports')
         .set({ state: 'cancelled', lease_token: null, locked_until: null, updated_at: now, finished_at: now })
@@ -230,13 +234,13 @@ export function createImportRepo(db: Kysely<Database>) {
 
     /**
      * A row's outcome, written once: false when it already has one (the row was done by a
-     * runner that lost its lease), so the caller's transaction rolls back what it did.
-     * `input` replaces what was read, to drop a password hash once it has been used.
+     * runner that lost its lease), so the caller's transaction rolls back what it did. The
+     * row's imported hash, used or not, goes with the decision.
      */
-    async recordRow(importId: string, rowNumber: number, result: { outcome: string; detail: string | null; userId: string | null; input?: string }): Promise<boolean> {
+    async recordRow(importId: string, rowNumber: number, result: { outcome: string; detail: string | null; userId: string | null }): Promise<boolean> {
       const changed = await db
         .updateTable('import_rows')
-        .set({ outcome: result.outcome, detail: result.detail, user_id: result.userId, ...(result.input !== undefined && { input: result.input }) })
+        .set({ outcome: result.outcome, detail: result.detail, user_id: result.userId, imported_hash: null })
         .where('import_id', '=', importId)
         .where('row_number', '=', rowNumber)
         .where('outcome', 'is', null)
@@ -250,9 +254,13 @@ export function createImportRepo(db: Kysely<Database>) {
       return rows.map(toRow);
     },
 
-    /** Jobs whose upload never finished (the instance stopped mid-upload), older than `before`. */
-    async deleteAbandonedUploads(before: Date): Promise<void> {
-      await db.deleteFrom('imports').where('state', '=', 'uploading').where('created_at', '<', before).execute();
+    /**
+     * Housekeeping: uploads that never finished (the instance stopped mid-upload) started
+     * before `uploadsBefore`, and imports that finished before `finishedBefore`, with their rows.
+     */
+    async deleteStale(uploadsBefore: Date, finishedBefore: Date): Promise<void> {
+      await db.deleteFrom('imports').where('state', '=', 'uploading').where('created_at', '<', uploadsBefore).execute();
+      await db.deleteFrom('imports').where('finished_at', '<', finishedBefore).execute();
     },
   };
 }

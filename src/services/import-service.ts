@@ -16,7 +16,7 @@ import type { ImportDelivery } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { UserService } from './user-service.ts';
 import type { OnboardingService } from './onboarding-service.ts';
-import { readImportFile, type ImportFormat, type ImportRecord } from '../lib/import-file.ts';
+import { readImportFile, type ImportFormat, type ReadRow } from '../lib/import-file.ts';
 import { storedFormOfImportedHash, type FirebaseScryptParameters } from '../security/imported-hash.ts';
 import { canonicalEmail } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
@@ -41,8 +41,6 @@ interface StoredRowInput {
   givenName?: string;
   familyName?: string;
   groups: string[];
-  /** The imported hash in its stored form (security/imported-hash.ts), until the user is made. */
-  storedHash?: string;
   /** Why the row cannot be imported, found while reading it. */
   error?: string;
   /** The earlier row with the same username. */
@@ -76,20 +74,18 @@ function isTaken(error: unknown): boolean {
 /** The row was finished by another runner meanwhile (its lease ran out here): undo this one. */
 class RowAlreadyDone extends Error {}
 
-function storedInput(row: { rowNumber: number } & ({ record: ImportRecord } | { error: string }), firebase: FirebaseScryptParameters | undefined, seen: Map<string, number>): StoredRowInput {
-  if ('error' in row) return { userName: '', groups: [], error: row.error };
+/** A row as stored: what the file said, checked as far as it can be without the database, and its hash apart. */
+function storedRow(row: ReadRow, firebase: FirebaseScryptParameters | undefined, seen: Map<string, number>): { input: StoredRowInput; importedHash: string | null } {
+  if ('error' in row) return { input: { userName: '', groups: [], error: row.error }, importedHash: null };
   const { passwordHash, ...record } = row.record;
-  const input: StoredRowInput = { ...record };
   const key = canonicalEmail(record.userName);
   const first = seen.get(key);
-  if (first !== undefined) return { ...input, duplicateOf: first };
+  if (first !== undefined) return { input: { ...record, duplicateOf: first }, importedHash: null };
   seen.set(key, row.rowNumber);
-  if (passwordHash) {
-    const stored = storedFormOfImportedHash(passwordHash, firebase);
-    if ('error' in stored) return { ...input, error: stored.error };
-    input.storedHash = stored.stored;
-  }
-  return input;
+  if (!passwordHash) return { input: record, importedHash: null };
+  const stored = storedFormOfImportedHash(passwordHash, firebase);
+  if ('error' in stored) return { input: { ...record, error: stored.error }, importedHash: null };
+  return { input: record, importedHash: stored.stored };
 }
 
 export function createImportService(deps: { repos: Repos; users: UserService; onboarding: OnboardingService; clock: Clock }) {
@@ -122,10 +118,11 @@ export function createImportService(deps: { repos: Repos; users: UserService; on
   /** One row: decided, and (unless a dry run) done, with its outcome recorded in the same transaction. */
   async function runRow(job: ImportJob, organization: Organization, row: ImportRow, resolveGroups: ReturnType<typeof groupResolver>, ctx: RequestContext): Promise<string> {
     const input = JSON.parse(row.input) as StoredRowInput;
-    // A used hash leaves the row in the transaction that stores it in password_credentials.
-    const { storedHash, ...withoutHash } = input;
+    const storedHash = row.importedHash ?? undefined;
+    // Recording the outcome also empties the row's hash: a used one leaves in the transaction
+    // that stores it in password_credentials.
     const record = async (tx: RepoSet, outcome: string, detail: string | null, userId: string | null = null) => {
-      if (!(await tx.imports.recordRow(job.id, row.rowNumber, { outcome, detail, userId, ...(storedHash && { input: JSON.stringify(withoutHash) }) }))) throw new RowAlreadyDone();
+      if (!(await tx.imports.recordRow(job.id, row.rowNumber, { outcome, detail, userId }))) throw new RowAlreadyDone();
       return outcome;
     };
     if (input.error) return record(repos, 'invalid', input.error);
@@ -187,9 +184,10 @@ export function createImportService(deps: { repos: Repos; users: UserService; on
       let total = 0;
       try {
         const seen = new Map<string, number>();
-        let batch: Array<{ importId: string; rowNumber: number; input: string }> = [];
+        let batch: Array<{ importId: string; rowNumber: number; input: string; importedHash: string | null }> = [];
         for await (const row of readImportFile(body, format)) {
-          batch.push({ importId: id, rowNumber: row.rowNumber, input: JSON.stringify(storedInput(row, options.firebase, seen)) });
+          const { input, importedHash } = storedRow(row, options.firebase, seen);
+          batch.push({ importId: id, rowNumber: row.rowNumber, input: JSON.stringify(input), importedHash });
           total = row.rowNumber;
           if (batch.length >= UPLOAD_BATCH) {
             await repos.imports.insertRows(batch);

@@ -49,6 +49,9 @@ describe('imports API', () => {
   const outboxTo = async (recipient: string) =>
     (await bed.system.repos.outbox.list((await bed.system.repos.organizations.findByHandle('acme'))!.id, { limit: 500 })).filter((mail) => mail.recipient === recipient);
 
+  const waitingHashes = async (importId: string) =>
+    (await bed.system.db.selectFrom('import_rows').select('row_number').where('import_id', '=', importId).where('imported_hash', 'is not', null).execute()).length;
+
   const MIXED = [
     'username,givenname,familyname,groups',
     'ada@acme.test,Ada,Lovelace,Gold|Silver',
@@ -144,6 +147,21 @@ describe('imports API', () => {
     expect(await bed.system.services.users.verifyPassword(acmeOrg.id, user.id, 'old password from elsewhere')).toBe(true);
     expect(await bed.system.services.users.verifyPassword(acmeOrg.id, user.id, 'wrong')).toBe(false);
     expect((await userNamed('hashed@acme.test'))['urn:scim:wso2:schema']?.forcePasswordReset ?? false).toBe(false);
+    // No hash stays behind in the import's rows once they are decided.
+    expect(await waitingHashes(res.json().id)).toBe(0);
+  });
+
+  it('empties the waiting password hashes of a cancelled import, and housekeeping forgets old imports', async () => {
+    const file = ['username,passwordhash,passwordhashscheme', `never@acme.test,${bcrypt.hashSync('x', 4)},bcrypt`].join('\n');
+    const { id } = (await upload(file, {})).json();
+    expect(await waitingHashes(id)).toBe(1);
+    const res = await bed.app.inject({ method: 'POST', url: `/t/acme/api/server/v1/imports/${id}/cancel`, headers: { authorization: `Bearer ${acme.token}` } });
+    expect(res.statusCode).toBe(200);
+    expect(await waitingHashes(id)).toBe(0);
+    // Finished 31 days ago: gone with its rows; an upload cut off an hour ago as well.
+    await bed.system.repos.imports.deleteStale(new Date(Date.now() - 60 * 60 * 1000), new Date(Date.now() + 1000));
+    expect((await get(`imports/${id}`)).statusCode).toBe(404);
+    expect(await bed.system.db.selectFrom('import_rows').select('row_number').where('import_id', '=', id).execute()).toHaveLength(0);
   });
 
   it('reads JSON Lines, with a bad line reported on its row', async () => {

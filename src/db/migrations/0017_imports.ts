@@ -4,10 +4,10 @@
 // and resumes after a crash where it stopped: a row's outcome is written in the same
 // transaction as the user it creates, so a row is never done twice or half done.
 //
-// Rows keep what the file said (JSON) and what became of it. They hold no secret: an imported
-// password hash is moved into password_credentials when its user is created and removed from
-// the row in that same transaction; offline invitation links are issued when the results are
-// downloaded, never stored.
+// Rows keep what the file said (JSON) and what became of it. An imported password hash waits in
+// its own column, emptied in the transaction that decides the row (and for every row when the
+// import is cancelled), so no hash outlives its import in this table; offline invitation links
+// are issued when the results are downloaded, never stored.
 
 import { sql, type Kysely } from 'kysely';
 import { columnTypes } from '../dialect.ts';
@@ -46,8 +46,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('import_rows')
     .addColumn('import_id', 'text', (c) => c.notNull().references('imports.id').onDelete('cascade'))
     .addColumn('row_number', 'integer', (c) => c.notNull())
-    // The row as read (JSON); its password hash, if any, is blanked once used.
+    // The row as read (JSON), without its password hash.
     .addColumn('input', 'text', (c) => c.notNull())
+    // The imported hash in its stored form (security/imported-hash.ts) until the row is decided.
+    .addColumn('imported_hash', 'text')
     // created | invited | skipped | invalid, or would_create | would_invite for a dry run.
     .addColumn('outcome', 'text')
     .addColumn('detail', 'text')
