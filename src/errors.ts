@@ -29,9 +29,9 @@ export type ErrorCode =
   | 'conflict.unique'
   | 'idempotency.key_reused'
   | 'idempotency.in_progress'
-  | 'import.not_found'
+  | 'job.not_found'
   | 'import.too_large'
-  | 'import.finished'
+  | 'job.finished'
   | 'internal';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -61,9 +61,9 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   'conflict.unique': 409,
   'idempotency.key_reused': 422,
   'idempotency.in_progress': 409,
-  'import.not_found': 404,
+  'job.not_found': 404,
   'import.too_large': 413,
-  'import.finished': 409,
+  'job.finished': 409,
   internal: 500,
 };
 

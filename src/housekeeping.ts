@@ -13,9 +13,9 @@ export function startHousekeeping(system: System, onError: (error: unknown) => v
       await system.repos.oidcPayloads.deleteExpired(system.clock.now());
       // Idempotency keys are answered for 24 hours, then forgotten.
       await system.repos.idempotency.deleteExpired(system.clock.now());
-      // An upload cut off an hour ago will not finish; an import's results are kept 30 days.
+      // A job whose rows were cut off an hour ago will not be queued; a finished job's results are kept 30 days.
       const now = system.clock.now().getTime();
-      await system.repos.imports.deleteStale(new Date(now - IMPORT_UPLOAD_MAX_MS), new Date(now - IMPORT_RESULTS_KEPT_MS));
+      await system.repos.jobs.deleteStale(new Date(now - IMPORT_UPLOAD_MAX_MS), new Date(now - IMPORT_RESULTS_KEPT_MS));
     } catch (error) {
       onError(error);
     }

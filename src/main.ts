@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   const stopHousekeeping = startHousekeeping(system, (error) => app.log.warn({ err: error }, 'housekeeping failed'));
   // The outbox dispatcher: every instance runs one; leases keep each mail to one sender.
   system.mail.start(app.log);
-  // Bulk imports: every instance runs a runner; leases keep each import to one at a time.
-  system.imports.start(app.log);
+  // Background jobs (imports, bulk actions): every instance runs a runner; leases keep each job to one at a time.
+  system.jobs.start(app.log);
   if (system.mail.transport.kind === 'development') {
     app.log.info({ mailbox: `${config.publicUrl}/dev/mailbox` }, 'mails go to the development mailbox (readable from this machine only)');
   } else if (system.mail.transport.kind === 'none') {

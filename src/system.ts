@@ -13,7 +13,7 @@ import { createProviderRegistry, type ProviderRegistry } from './oidc/provider-r
 import { systemClock, type Clock } from './lib/clock.ts';
 import { Redis } from 'ioredis';
 import { createMail, type DispatcherOptions, type MailDispatcher } from './mail/index.ts';
-import { createImportRunner, type ImportRunner, type ImportRunnerOptions } from './services/import-runner.ts';
+import { createJobRunner, type JobRunner, type JobRunnerOptions } from './services/job-runner.ts';
 import { createMemoryAttemptLimiter, createRedisAttemptLimiter, type AttemptLimiter } from './security/attempt-limiter.ts';
 
 export interface System {
@@ -25,8 +25,8 @@ export interface System {
   clock: Clock;
   /** The outbox dispatcher: main.ts starts it; tests start it or call runOnce/drain. */
   mail: MailDispatcher;
-  /** The runner of queued bulk imports: main.ts starts it; tests start it or call drain. */
-  imports: ImportRunner;
+  /** The runner of background jobs (imports, bulk actions): main.ts starts it; tests start it or call drain. */
+  jobs: JobRunner;
   /** The shared-counter connection when REDIS_URL is set (readiness reports it). */
   redis?: Redis;
   close(): Promise<void>;
@@ -42,8 +42,8 @@ export interface SystemOptions {
   onProviderError?: (error: unknown, orgHandle: string) => void;
   /** Dispatcher timing (tests use short backoffs). */
   mail?: DispatcherOptions;
-  /** Import runner timing (tests use small batches). */
-  imports?: ImportRunnerOptions;
+  /** Background-job runner timing (tests use small batches). */
+  jobs?: JobRunnerOptions;
 }
 
 export async function openSystem(config: Config, options: SystemOptions = {}): Promise<System> {
@@ -72,7 +72,7 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
   const limiter = options.limiter ?? (redis ? createRedisAttemptLimiter(redis) : createMemoryAttemptLimiter());
   const services = createServices({ repos, clock, limiter, hasher: boundHashing(withImportedSchemes(options.hasher ?? createPasswordHasher())), publicUrl: config.publicUrl });
   const mail = createMail(config, repos, clock, options.mail);
-  const imports = createImportRunner(services.imports, options.imports);
+  const jobs = createJobRunner(services.jobs, options.jobs);
   const providers = createProviderRegistry({
     repos,
     clock,
@@ -81,7 +81,7 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
     onServerError: options.onProviderError,
   });
   const close = async () => {
-    await imports.stop();
+    await jobs.stop();
     await mail.stop();
     await mail.transport.close();
     // QUIT needs a connection; without one (Redis down, or never reached) just stop reconnecting.
@@ -89,5 +89,5 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
     else redis?.disconnect();
     await db.destroy();
   };
-  return { config, db, repos, services, providers, clock, mail, imports, redis, close };
+  return { config, db, repos, services, providers, clock, mail, jobs, redis, close };
 }

@@ -16,7 +16,7 @@ import * as userProfile from './migrations/0009_user_profile.ts';
 import * as idempotencyKeys from './migrations/0010_idempotency_keys.ts';
 import * as sessionDevices from './migrations/0011_session_devices.ts';
 import * as userCounts from './migrations/0016_user_counts.ts';
-import * as imports from './migrations/0017_imports.ts';
+import * as jobs from './migrations/0017_jobs.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -31,7 +31,7 @@ const migrations: Record<string, Migration> = {
   '0010_idempotency_keys': idempotencyKeys,
   '0011_session_devices': sessionDevices,
   '0016_user_counts': userCounts,
-  '0017_imports': imports,
+  '0017_jobs': jobs,
 };
 
 /**

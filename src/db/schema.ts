@@ -190,18 +190,18 @@ export interface UserCountsTable {
   user_count: number | string;
 }
 
-export type ImportState = 'uploading' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type ImportDelivery = 'email' | 'link' | 'none';
+export type JobKind = 'import' | 'bulk_action';
+export type JobState = 'preparing' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-export interface ImportsTable {
+export interface JobsTable {
   id: string;
   org_id: string;
+  kind: JobKind;
   actor_type: string;
   actor_id: string | null;
-  file_name: string | null;
-  dry_run: boolean | number;
-  delivery: ImportDelivery;
-  state: ImportState;
+  /** JSON of the kind's parameters. */
+  params: string;
+  state: JobState;
   total_rows: number;
   processed_rows: number;
   /** JSON object: outcome -> number of rows. */
@@ -214,8 +214,8 @@ export interface ImportsTable {
   finished_at: NullableTimestamp;
 }
 
-export interface ImportRowsTable {
-  import_id: string;
+export interface JobRowsTable {
+  job_id: string;
   row_number: number;
   /** JSON of the row as read, without its password hash. */
   input: string;
@@ -242,6 +242,6 @@ export interface Database extends OnboardingTables {
   one_time_links: OneTimeLinksTable;
   idempotency_keys: IdempotencyKeysTable;
   user_counts: UserCountsTable;
-  imports: ImportsTable;
-  import_rows: ImportRowsTable;
+  jobs: JobsTable;
+  job_rows: JobRowsTable;
 }

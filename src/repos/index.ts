@@ -16,7 +16,7 @@ import { createSettingsRepo } from './settings-repo.ts';
 import { createOutboxRepo } from './outbox-repo.ts';
 import { createRegistrationRepo } from './registration-repo.ts';
 import { createIdempotencyRepo } from './idempotency-repo.ts';
-import { createImportRepo } from './import-repo.ts';
+import { createJobRepo } from './job-repo.ts';
 
 function bindRepos(db: Kysely<Database>) {
   return {
@@ -33,7 +33,7 @@ function bindRepos(db: Kysely<Database>) {
     outbox: createOutboxRepo(db),
     registrations: createRegistrationRepo(db),
     idempotency: createIdempotencyRepo(db),
-    imports: createImportRepo(db),
+    jobs: createJobRepo(db),
   };
 }
 

@@ -25,6 +25,7 @@ import { createAccountSupportService } from './account-support-service.ts';
 import { createIdempotencyService } from './idempotency-service.ts';
 import { createExportService } from './export-service.ts';
 import { createImportService } from './import-service.ts';
+import { createBackgroundJobs } from './background-jobs.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -43,6 +44,7 @@ export function createServices(deps: ServiceDeps) {
   const onboarding = createOnboardingService({ ...deps, mailer, publicUrl });
   const passwords = createPasswordService({ ...deps, mailer, notifications });
   const users = createUserService({ ...deps, onboarding, notifications });
+  const jobs = createBackgroundJobs(deps);
   const browserOrigins = createBrowserOrigins(deps);
   return {
     organizations,
@@ -64,7 +66,8 @@ export function createServices(deps: ServiceDeps) {
     temporaryPasswords: createTemporaryPasswordService({ ...deps, notifications }),
     idempotency: createIdempotencyService(deps),
     exports: createExportService({ ...deps, users }),
-    imports: createImportService({ ...deps, users, onboarding }),
+    jobs,
+    imports: createImportService({ ...deps, users, onboarding, jobs }),
   };
 }
 

@@ -50,7 +50,7 @@ describe('imports API', () => {
     (await bed.system.repos.outbox.list((await bed.system.repos.organizations.findByHandle('acme'))!.id, { limit: 500 })).filter((mail) => mail.recipient === recipient);
 
   const waitingHashes = async (importId: string) =>
-    (await bed.system.db.selectFrom('import_rows').select('row_number').where('import_id', '=', importId).where('imported_hash', 'is not', null).execute()).length;
+    (await bed.system.db.selectFrom('job_rows').select('row_number').where('job_id', '=', importId).where('imported_hash', 'is not', null).execute()).length;
 
   const MIXED = [
     'username,givenname,familyname,groups',
@@ -68,7 +68,7 @@ describe('imports API', () => {
     const job = res.json();
     expect(job).toMatchObject({ state: 'queued', dryRun: true, delivery: 'email', fileName: 'people.csv', totalRows: 6 });
     expect(res.headers.location).toBe(`/t/acme/api/server/v1/imports/${job.id}`);
-    await bed.system.imports.drain();
+    await bed.system.jobs.drain();
 
     const done = (await get(`imports/${job.id}`)).json();
     expect(done).toMatchObject({ state: 'completed', processedRows: 6, outcomes: { would_invite: 2, invalid: 2, skipped: 2 } });
@@ -94,7 +94,7 @@ describe('imports API', () => {
     const res = await upload(MIXED, {});
     expect(res.statusCode, res.body).toBe(202);
     const { id } = res.json();
-    await bed.system.imports.drain();
+    await bed.system.jobs.drain();
     expect((await get(`imports/${id}`)).json()).toMatchObject({ state: 'completed', outcomes: { invited: 2, invalid: 2, skipped: 2 } });
 
     const ada = await userNamed('ada@acme.test');
@@ -117,7 +117,7 @@ describe('imports API', () => {
   it('issues invitation links into the results file (delivery=link), mails nothing, and a second download voids the first links', async () => {
     const res = await upload('username\r\noffline1@acme.test\r\noffline2@acme.test\r\n', { delivery: 'link' });
     const { id } = res.json();
-    await bed.system.imports.drain();
+    await bed.system.jobs.drain();
     const first = await results(id);
     expect(first.map((row) => row.outcome)).toEqual(['invited', 'invited']);
     expect(first[0].invitation_link).toMatch(/^http:\/\/localhost:3000\/t\/acme\/.+\?token=/);
@@ -136,7 +136,7 @@ describe('imports API', () => {
     const file = ['username,passwordhash,passwordhashscheme', `hashed@acme.test,${hash},bcrypt`, 'badhash@acme.test,$2b$04$short,bcrypt', 'nohashscheme@acme.test,abc,'].join('\n');
     const res = await upload(file, { delivery: 'email' });
     expect(res.statusCode, res.body).toBe(202);
-    await bed.system.imports.drain();
+    await bed.system.jobs.drain();
     const rows = await results(res.json().id);
     expect(rows.map((row) => row.outcome)).toEqual(['created', 'invalid', 'invalid']);
     expect(rows[2].detail).toBe('passwordhash is given without passwordhashscheme');
@@ -159,16 +159,16 @@ describe('imports API', () => {
     expect(res.statusCode).toBe(200);
     expect(await waitingHashes(id)).toBe(0);
     // Finished 31 days ago: gone with its rows; an upload cut off an hour ago as well.
-    await bed.system.repos.imports.deleteStale(new Date(Date.now() - 60 * 60 * 1000), new Date(Date.now() + 1000));
+    await bed.system.repos.jobs.deleteStale(new Date(Date.now() - 60 * 60 * 1000), new Date(Date.now() + 1000));
     expect((await get(`imports/${id}`)).statusCode).toBe(404);
-    expect(await bed.system.db.selectFrom('import_rows').select('row_number').where('import_id', '=', id).execute()).toHaveLength(0);
+    expect(await bed.system.db.selectFrom('job_rows').select('row_number').where('job_id', '=', id).execute()).toHaveLength(0);
   });
 
   it('reads JSON Lines, with a bad line reported on its row', async () => {
     const file = ['{"userName":"json1@acme.test","givenName":"Jay","groups":["Gold"]}', 'not json', '{"userName":"json2@acme.test","colour":"red"}', ''].join('\n');
     const res = await upload(file, { delivery: 'none' }, { contentType: 'application/jsonl' });
     expect(res.statusCode, res.body).toBe(202);
-    await bed.system.imports.drain();
+    await bed.system.jobs.drain();
     const rows = await results(res.json().id);
     expect(rows.map((row) => [row.username, row.outcome, row.detail])).toEqual([
       ['json1@acme.test', 'created', ''],
@@ -208,7 +208,7 @@ describe('imports API', () => {
     expect((await get(`imports/${id}/results`, globex, 'globex')).statusCode).toBe(404);
     expect((await get(`imports/${id}/results`, readOnly, 'initech')).statusCode).toBe(403);
     expect((await get('imports', readOnly, 'initech')).statusCode).toBe(200);
-    await bed.system.imports.drain();
+    await bed.system.jobs.drain();
   });
 
   it('cancels a queued import: no row is run, and a finished one cannot be cancelled', async () => {
@@ -217,7 +217,7 @@ describe('imports API', () => {
     const res = await cancel();
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().state).toBe('cancelled');
-    await bed.system.imports.drain();
+    await bed.system.jobs.drain();
     expect(await userNamed('cancelled@acme.test')).toBeUndefined();
     expect((await cancel()).statusCode).toBe(409);
   });
@@ -226,9 +226,9 @@ describe('imports API', () => {
     const lines = Array.from({ length: 30 }, (_, i) => `handback${i}@acme.test`);
     const { id } = (await upload(['username', ...lines].join('\n'), {})).json();
     let batches = 0;
-    await bed.system.services.imports.runNext('stopping-runner', { leaseMs: 60_000, batchSize: 10, keepGoing: () => batches++ < 1 });
+    await bed.system.services.jobs.runNext('stopping-runner', { leaseMs: 60_000, batchSize: 10, keepGoing: () => batches++ < 1 });
     expect((await get(`imports/${id}`)).json()).toMatchObject({ state: 'queued', processedRows: 10 });
-    await bed.system.imports.drain();
+    await bed.system.jobs.drain();
     expect((await get(`imports/${id}`)).json()).toMatchObject({ state: 'completed', processedRows: 30, outcomes: { invited: 30 } });
   });
 
@@ -239,7 +239,7 @@ describe('imports API', () => {
     // the import waits until the lease runs out.
     let batches = 0;
     const LEASE_MS = 2000;
-    const died = bed.system.services.imports.runNext('dead-runner', {
+    const died = bed.system.services.jobs.runNext('dead-runner', {
       leaseMs: LEASE_MS,
       batchSize: 10,
       keepGoing: () => {
@@ -250,9 +250,9 @@ describe('imports API', () => {
     await expect(died).rejects.toThrow('killed');
     const halfway = (await get(`imports/${id}`)).json();
     expect(halfway).toMatchObject({ state: 'running', processedRows: 10 });
-    expect(await bed.system.imports.drain()).toBe(0);
+    expect(await bed.system.jobs.drain()).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 100));
-    expect(await bed.system.imports.drain()).toBe(1);
+    expect(await bed.system.jobs.drain()).toBe(1);
     const done = (await get(`imports/${id}`)).json();
     expect(done).toMatchObject({ state: 'completed', processedRows: 30, outcomes: { invited: 30 } });
     for (const userName of lines) expect(await outboxTo(userName)).toHaveLength(1);
@@ -261,8 +261,8 @@ describe('imports API', () => {
   it('runs one import in two parallel runners without doing a row twice', async () => {
     const lines = Array.from({ length: 40 }, (_, i) => `parallel${i}@acme.test`);
     const { id } = (await upload(['username', ...lines].join('\n'), {})).json();
-    const run = (token: string) => bed.system.services.imports.runNext(token, { leaseMs: 60_000, batchSize: 5, keepGoing: () => true });
-    await Promise.all([run('runner-a'), run('runner-b'), bed.system.imports.drain()]);
+    const run = (token: string) => bed.system.services.jobs.runNext(token, { leaseMs: 60_000, batchSize: 5, keepGoing: () => true });
+    await Promise.all([run('runner-a'), run('runner-b'), bed.system.jobs.drain()]);
     const done = (await get(`imports/${id}`)).json();
     expect(done).toMatchObject({ state: 'completed', processedRows: 40, outcomes: { invited: 40 } });
     for (const userName of lines) expect(await outboxTo(userName)).toHaveLength(1);

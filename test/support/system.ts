@@ -38,7 +38,7 @@ export async function createTestSystem(options: TestSystemOptions = {}): Promise
   const config: Config = loadConfig({ PUBLIC_URL: options.publicUrl ?? 'http://localhost:3000', LOG_LEVEL: 'silent', ...options.env });
   const system = await openSystem(config, { db: database.db, clock: options.clock, hasher: options.hasher ?? createPasswordHasher(TEST_ARGON2), migrate: false, mail: options.mail, limiter: options.limiter });
   const close = async () => {
-    await system.imports.stop();
+    await system.jobs.stop();
     await system.mail.stop();
     await system.mail.transport.close();
     await database.drop();

@@ -21,7 +21,7 @@ describe.runIf(chromiumAvailable())('Console bulk import', () => {
   beforeAll(async () => {
     bed = await startUiTestBed();
     // The server's background runner, as npm start runs it.
-    bed.server.system.imports.start();
+    bed.server.system.jobs.start();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tessera-import-'));
     ui = await bed.newPage();
     ui.page.setDefaultTimeout(15_000);

@@ -2,13 +2,13 @@
 // as the request body (streamed, never held whole), stores its rows and answers 202 with the
 // queued import; GET .../imports/{id} reports its progress, GET .../imports/{id}/results
 // downloads the per-row outcomes, POST .../imports/{id}/cancel stops it. The work is done by the
-// import runner in the background (services/import-service.ts, services/import-runner.ts).
+// background-job runner (services/import-service.ts, services/background-jobs.ts).
 
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { System } from '../../system.ts';
-import type { ImportJob } from '../../repos/import-repo.ts';
-import type { ImportResultRow } from '../../services/import-service.ts';
+import type { Job } from '../../repos/job-repo.ts';
+import { importParams, type ImportResultRow } from '../../services/import-service.ts';
 import type { FirebaseScryptParameters } from '../../security/imported-hash.ts';
 import { AppError } from '../../errors.ts';
 import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, exportStream, type ExportFormat, type ExportShape } from '../../lib/export-formats.ts';
@@ -47,13 +47,14 @@ const JOB_SCHEMA = {
 const ERRORS = { 400: API_ERROR_SCHEMA, 401: API_ERROR_SCHEMA, 403: API_ERROR_SCHEMA, 404: API_ERROR_SCHEMA } as const;
 const ID_PARAMS = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
-function presentJob(job: ImportJob) {
+function presentJob(job: Job) {
+  const { dryRun, delivery, fileName } = importParams(job);
   return {
     id: job.id,
     state: job.state,
-    dryRun: job.dryRun,
-    delivery: job.delivery,
-    fileName: job.fileName,
+    dryRun,
+    delivery,
+    fileName,
     totalRows: job.totalRows,
     processedRows: job.processedRows,
     outcomes: job.outcomes,

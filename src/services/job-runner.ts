@@ -1,12 +1,12 @@
-// Runs queued imports in the background: every instance runs one runner (main.ts starts it),
-// and leases keep each import to one of them at a time (repos/import-repo.ts). A runner takes
-// one import at a time to its end; a stopping runner hands its import back to the queue.
+// Runs queued background jobs (imports, bulk actions): every instance runs one runner (main.ts
+// starts it), and leases keep each job to one of them at a time (repos/job-repo.ts). A runner
+// takes one job at a time to its end; a stopping runner hands its job back to the queue.
 
 import crypto from 'node:crypto';
-import type { ImportService } from './import-service.ts';
+import type { BackgroundJobs } from './background-jobs.ts';
 
-export interface ImportRunnerOptions {
-  /** How long a claim holds an import without progress; a batch takes far less. */
+export interface JobRunnerOptions {
+  /** How long a claim holds a job without progress; a batch takes far less. */
   leaseMs?: number;
   /** Rows between progress records (and lease renewals). */
   batchSize?: number;
@@ -14,26 +14,26 @@ export interface ImportRunnerOptions {
   idleMs?: number;
 }
 
-export const IMPORT_RUNNER_DEFAULTS: Required<ImportRunnerOptions> = { leaseMs: 60_000, batchSize: 100, idleMs: 1_000 };
+export const JOB_RUNNER_DEFAULTS: Required<JobRunnerOptions> = { leaseMs: 60_000, batchSize: 100, idleMs: 1_000 };
 
 interface RunnerLog {
   warn(details: object, message: string): void;
 }
 
-export interface ImportRunner {
-  /** Runs queued imports until none is left (tests, benchmarks). */
+export interface JobRunner {
+  /** Runs queued jobs until none is left (tests, benchmarks); the number run. */
   drain(): Promise<number>;
   start(log?: RunnerLog): void;
   stop(): Promise<void>;
 }
 
-export function createImportRunner(imports: ImportService, overrides: ImportRunnerOptions = {}): ImportRunner {
-  const options = { ...IMPORT_RUNNER_DEFAULTS, ...overrides };
+export function createJobRunner(jobs: BackgroundJobs, overrides: JobRunnerOptions = {}): JobRunner {
+  const options = { ...JOB_RUNNER_DEFAULTS, ...overrides };
   let running = false;
   let stopping = false;
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
-  const runNext = () => imports.runNext(crypto.randomUUID(), { leaseMs: options.leaseMs, batchSize: options.batchSize, keepGoing: () => !stopping });
+  const runNext = () => jobs.runNext(crypto.randomUUID(), { leaseMs: options.leaseMs, batchSize: options.batchSize, keepGoing: () => !stopping });
 
   return {
     async drain() {
@@ -51,7 +51,7 @@ export function createImportRunner(imports: ImportService, overrides: ImportRunn
           try {
             ran = await runNext();
           } catch (error) {
-            log?.warn({ err: error }, 'import run failed; it resumes when its lease runs out');
+            log?.warn({ err: error }, 'background job failed; it resumes when its lease runs out');
           }
           if (!ran && running) {
             await new Promise<void>((resolve) => {
