@@ -26,6 +26,7 @@ import { createIdempotencyService } from './idempotency-service.ts';
 import { createExportService } from './export-service.ts';
 import { createImportService } from './import-service.ts';
 import { createBackgroundJobs } from './background-jobs.ts';
+import { createBulkActionService } from './bulk-action-service.ts';
 
 export interface ServiceDeps {
   repos: Repos;
@@ -45,6 +46,7 @@ export function createServices(deps: ServiceDeps) {
   const passwords = createPasswordService({ ...deps, mailer, notifications });
   const users = createUserService({ ...deps, onboarding, notifications });
   const jobs = createBackgroundJobs(deps);
+  const groups = createGroupService(deps);
   const browserOrigins = createBrowserOrigins(deps);
   return {
     organizations,
@@ -55,7 +57,7 @@ export function createServices(deps: ServiceDeps) {
     browserOrigins,
     users,
     administrators: createAdministratorService({ ...deps, users }),
-    groups: createGroupService(deps),
+    groups,
     sessions: createSessionService(deps),
     accountSupport: createAccountSupportService({ ...deps, onboarding }),
     mailer,
@@ -68,6 +70,7 @@ export function createServices(deps: ServiceDeps) {
     exports: createExportService({ ...deps, users }),
     jobs,
     imports: createImportService({ ...deps, users, onboarding, jobs }),
+    bulkActions: createBulkActionService({ ...deps, users, groups, onboarding, jobs }),
   };
 }
 

@@ -124,7 +124,7 @@ export function createOnboardingService(deps: { repos: Repos; clock: Clock; mail
     return user;
   }
 
-  return {
+  const service = {
     startInvitation,
     sendVerification,
     sendPasswordReset,
@@ -170,28 +170,31 @@ export function createOnboardingService(deps: { repos: Repos; clock: Clock; mail
      * returns the link for the administrator to pass on. An unverified self-registered
      * account becomes an invitation, losing the password it was registered with.
      */
-    async resendInvitation(organization: Organization, userId: string, delivery: InvitationDelivery, ctx: RequestContext): Promise<InvitationLink> {
-      return repos.transaction(async (tx) => {
-        let user = await requireUser(tx, organization.id, userId);
-        await assertMayActOnAccount(tx, organization.id, ctx, user, 're-invite');
-        const unverifiedRegistration = await tx.registrations.isUnverified(organization.id, user.id);
-        if (unverifiedRegistration && !user.emailVerified) {
-          user = await discardRegistrationPassword(tx, organization, user, ctx);
-        } else if (user.accountState !== 'pending') {
-          throw new AppError('invitation.not_pending', 'The user has already accepted the invitation; use password recovery instead');
-        }
-        const invitation = await startInvitation(tx, organization, user, delivery, true);
-        await tx.audit.record({
-          ...auditFields(ctx),
-          orgId: organization.id,
-          occurredAt: clock.now(),
-          action: 'user.invitation_resent',
-          targetType: 'user',
-          targetId: user.id,
-          after: { delivery, expiresAt: invitation.expiresAt.toISOString(), ...(invitation.mailId && { mailId: invitation.mailId }) },
-        });
-        return invitation;
+    resendInvitation(organization: Organization, userId: string, delivery: InvitationDelivery, ctx: RequestContext): Promise<InvitationLink> {
+      return repos.transaction((tx) => service.writeResendInvitation(tx, organization, userId, delivery, ctx));
+    },
+
+    /** The same inside the caller's transaction (a bulk action records its row's outcome with it). */
+    async writeResendInvitation(tx: RepoSet, organization: Organization, userId: string, delivery: InvitationDelivery, ctx: RequestContext): Promise<InvitationLink> {
+      let user = await requireUser(tx, organization.id, userId);
+      await assertMayActOnAccount(tx, organization.id, ctx, user, 're-invite');
+      const unverifiedRegistration = await tx.registrations.isUnverified(organization.id, user.id);
+      if (unverifiedRegistration && !user.emailVerified) {
+        user = await discardRegistrationPassword(tx, organization, user, ctx);
+      } else if (user.accountState !== 'pending') {
+        throw new AppError('invitation.not_pending', 'The user has already accepted the invitation; use password recovery instead');
+      }
+      const invitation = await startInvitation(tx, organization, user, delivery, true);
+      await tx.audit.record({
+        ...auditFields(ctx),
+        orgId: organization.id,
+        occurredAt: clock.now(),
+        action: 'user.invitation_resent',
+        targetType: 'user',
+        targetId: user.id,
+        after: { delivery, expiresAt: invitation.expiresAt.toISOString(), ...(invitation.mailId && { mailId: invitation.mailId }) },
       });
+      return invitation;
     },
 
     // --- the public "send me a new link" form ----------------------------------------------
@@ -231,6 +234,7 @@ export function createOnboardingService(deps: { repos: Repos; clock: Clock; mail
       return { outcome: 'accepted' };
     },
   };
+  return service;
 }
 
 export type OnboardingService = ReturnType<typeof createOnboardingService>;

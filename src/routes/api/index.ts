@@ -18,6 +18,7 @@ import { onboardingApiRoutes } from './onboarding.ts';
 import { auditRoutes } from './audit.ts';
 import { exportRoutes } from './exports.ts';
 import { importRoutes } from './imports.ts';
+import { bulkActionRoutes } from './bulk-actions.ts';
 import { mailSettingsRoutes } from './mail-settings.ts';
 import { userSupportRoutes } from './user-support.ts';
 import { passwordPolicyRoutes } from './password-policy.ts';
@@ -101,6 +102,7 @@ export async function managementApiRoutes(app: FastifyInstance, { system }: { sy
     await secured.register(auditRoutes, { system });
     await secured.register(exportRoutes, { system });
     await secured.register(importRoutes, { system });
+    await secured.register(bulkActionRoutes, { system });
     await secured.register(mailSettingsRoutes, { system });
     await secured.register(userSupportRoutes, { system, prefix: '/server/v1' });
     await secured.register(passwordPolicyRoutes, { system });
