@@ -13,6 +13,7 @@
 
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.ts';
 import { openSystem } from '../src/system.ts';
 import { SYSTEM_CONTEXT } from '../src/services/request-context.ts';
@@ -99,14 +100,36 @@ async function timeSequentialScim(baseUrl: string, token: string, round: number)
   return SCIM_USERS / ((performance.now() - started) / 1000);
 }
 
+/** An SMTP server that accepts and discards: the server's dispatcher sends the invitations to it. */
+async function startSink(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
+  const port = await freePort();
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        received += 1;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  return { url: `smtp://127.0.0.1:${port}`, received: () => received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 async function main() {
   printMachine(machineInfo());
   const database = await createBenchDatabase();
   console.log(`database: ${database.description}`);
+  const sink = await startSink();
   let server: Awaited<ReturnType<typeof startServerProcess>> | undefined;
   await withCleanup(
     async () => {
       await server?.stop();
+      await sink.close();
       await database.drop();
     },
     async () => {
@@ -126,7 +149,7 @@ async function main() {
       );
       await setup.close();
 
-      server = await startServerProcess(port, { ...database.env, PUBLIC_URL: baseUrl });
+      server = await startServerProcess(port, { ...database.env, PUBLIC_URL: baseUrl, SMTP_URL: sink.url });
       const tokenResponse = await fetch(`${baseUrl}/t/${HANDLE}/oauth2/token`, {
         method: 'POST',
         headers: { authorization: `Basic ${Buffer.from(`${application.id}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -137,15 +160,16 @@ async function main() {
       const imports: ImportRun[] = [];
       const scim: number[] = [];
       for (let round = 1; round <= ROUNDS; round += 1) {
+        // The sequential SCIM creates first, then the import: each round compares the two on the same database.
+        const sequential = await timeSequentialScim(baseUrl, token, round);
+        scim.push(sequential);
+        console.log(`round ${round}: sequential SCIM POST /Users (askPassword), ${SCIM_USERS} users: ${fixed(sequential)} users/s`);
         const run = await timeImport(baseUrl, token, server.pid, round);
         imports.push(run);
         console.log(
-          `round ${round}: import of ${ROWS} rows: upload ${fixed(run.uploadSeconds)} s, run ${fixed(run.runSeconds)} s: ${fixed(run.rowsPerSecond)} rows/s; ` +
-            `server RSS ${fixed(run.rssStartMiB, 0)} MiB at the start, ${run.rssByProgress.map((v) => fixed(v, 0)).join('/')} MiB at 25/50/75/100 %, peak ${fixed(run.peakRssMiB, 0)} MiB`,
+          `round ${round}: import of ${ROWS} rows: upload ${fixed(run.uploadSeconds)} s, run ${fixed(run.runSeconds)} s: ${fixed(run.rowsPerSecond)} rows/s (import / SCIM = ${fixed(run.rowsPerSecond / sequential, 2)}); ` +
+            `server RSS ${fixed(run.rssStartMiB, 0)} MiB at the start, ${run.rssByProgress.map((v) => fixed(v, 0)).join('/')} MiB at 25/50/75/100 %, peak ${fixed(run.peakRssMiB, 0)} MiB; mails received so far ${sink.received()}`,
         );
-        const sequential = await timeSequentialScim(baseUrl, token, round);
-        scim.push(sequential);
-        console.log(`round ${round}: sequential SCIM POST /Users (askPassword), ${SCIM_USERS} users: ${fixed(sequential)} users/s; import / SCIM = ${fixed(run.rowsPerSecond / sequential, 2)}`);
       }
       const ratios = imports.map((run, i) => run.rowsPerSecond / scim[i]);
       console.log(
