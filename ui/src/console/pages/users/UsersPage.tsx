@@ -19,6 +19,7 @@ import { exportsApi } from '../../../api/exports.ts';
 import { ExportMenu } from '../../../components/ExportMenu.tsx';
 import { UsersFilters } from './UsersFilters.tsx';
 import { UsersTable } from './UsersTable.tsx';
+import { BulkActions } from './BulkActions.tsx';
 import { UsersPager } from './UsersPager.tsx';
 
 /** The Delete dialog's user while it is closed and nobody was chosen. */
@@ -94,6 +95,26 @@ export default function UsersPage() {
   const cursors = trail.key === listKey ? trail.cursors : [''];
   const page = useCustomerPage(filters, cursors[cursors.length - 1]);
 
+  // Rows ticked for a bulk action, or every customer the filters match; a new list starts afresh.
+  const [chosen, setChosen] = useState<{ key: string; ids: Set<string>; all: boolean }>({ key: listKey, ids: new Set(), all: false });
+  const selected = chosen.key === listKey ? chosen : { key: listKey, ids: new Set<string>(), all: false };
+  const choose = (change: (ids: Set<string>) => void) => {
+    const ids = new Set(selected.ids);
+    change(ids);
+    setChosen({ key: listKey, ids, all: false });
+  };
+  const clearSelection = () => setChosen({ key: listKey, ids: new Set(), all: false });
+  const total = page.data?.totalResults ?? null;
+  const selection = {
+    ids: selected.ids,
+    all: selected.all,
+    onToggle: (id: string, checked: boolean) => choose((ids) => (checked ? ids.add(id) : ids.delete(id))),
+    onTogglePage: (pageIds: string[], checked: boolean) => choose((ids) => pageIds.forEach((id) => (checked ? ids.add(id) : ids.delete(id)))),
+  };
+  const bulkSelection = selected.all && total !== null
+    ? { target: { filter: customerExportQuery(filters).filter, expectedCount: total }, count: total }
+    : { target: { userIds: [...selected.ids] }, count: selected.ids.size };
+
   const [deleting, setDeleting] = useState<ScimUser | null>(null);
   // The dialog is always mounted (closed, with nobody, at first): Mantine notes the focused Delete
   // button when `opened` turns true, and gives focus back to it when the dialog closes.
@@ -155,7 +176,7 @@ export default function UsersPage() {
     const data = page.data;
     body = (
       <Stack gap="sm">
-        <UsersTable users={data.Resources} busy={page.isPlaceholderData} onDelete={(user) => (setDeleting(user), setDeleteOpened(true))} />
+        <UsersTable users={data.Resources} busy={page.isPlaceholderData} onDelete={(user) => (setDeleting(user), setDeleteOpened(true))} selection={selection} />
         <UsersPager
           pageNumber={cursors.length}
           pageSize={filters.pageSize}
@@ -197,6 +218,12 @@ export default function UsersPage() {
       <Text size="sm" c="dimmed" aria-live="polite">
         {page.data ? countText(page.data.totalResults, filtered) : ''}
       </Text>
+      <BulkActions
+        selection={bulkSelection}
+        matching={total}
+        onSelectAllMatching={!selected.all && total !== null && total > selected.ids.size ? () => setChosen({ key: listKey, ids: new Set(), all: true }) : null}
+        onClear={clearSelection}
+      />
       {body}
       <DeleteUserDialog user={deleting ?? NOBODY} opened={deleteOpened} onClose={() => setDeleteOpened(false)} onDeleted={deleted} />
     </Stack>
