@@ -19,6 +19,7 @@ import { newId } from '../lib/ids.ts';
 import { assertPasswordAcceptable, assertPasswordNotOverlong } from './password-policy.ts';
 import type { InvitationDelivery, InvitationLink, OnboardingService } from './onboarding-service.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
+import { storedHashProblem } from '../security/imported-hash.ts';
 
 export const INVITATION_LINK_TTL_SECONDS = 24 * 60 * 60;
 const MAX_TEXT = 256;
@@ -262,6 +263,8 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       if (input.forcePasswordReset && input.password === undefined) {
         throw invalid('forcePasswordReset makes the password given with it temporary: give a password too', 'forcePasswordReset');
       }
+      const hashProblem = input.importedPasswordHash !== undefined ? storedHashProblem(input.importedPasswordHash) : undefined;
+      if (hashProblem) throw invalid(`The imported password hash is unusable: ${hashProblem}`, 'password');
       const attributes = cleanAttributes(input);
       const passwordHash = input.importedPasswordHash ?? (await hashIfGiven(input.password, userName, organization, reader));
       return { input: { ...input, userName }, attributes, passwordHash };

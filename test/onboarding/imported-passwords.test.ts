@@ -123,6 +123,17 @@ describe('imported password hashes at sign-in', () => {
     }
   });
 
+  it('refuses a create whose imported hash is not a stored form it can verify, creating nothing', async () => {
+    const organization = (await bed.server.system.repos.organizations.findByHandle('imp'))!;
+    for (const bad of ['plain text', '$2b$04$short', `$argon2id$v=19$m=${4 * 1024 * 1024},t=1,p=1$c2FsdHNhbHQ$c2FsdHNhbHRzYWx0`]) {
+      await expect(bed.server.system.services.users.createUser(organization, { userName: 'bad@imp.test', importedPasswordHash: bad }, SYSTEM_CONTEXT)).rejects.toMatchObject({
+        code: 'request.invalid',
+        message: expect.stringMatching(/^The imported password hash is unusable: /),
+      });
+    }
+    expect(await bed.server.system.repos.users.findByUserName(bed.orgId, 'bad@imp.test')).toBeUndefined();
+  });
+
   it('never overwrites a password changed while the upgrade was being computed', async () => {
     const id = await importCustomer('rae@imp.test', stored({ scheme: 'bcrypt', hash: await bcrypt.hash(OLD_PASSWORD, 4) }));
     const resetHash = await argon2.hash('the password of the reset');
