@@ -56,6 +56,24 @@ export function createCredentialRepo(db: Kysely<Database>) {
         .execute();
     },
 
+    /**
+     * Replaces the hash only while the row still holds `verifiedHash` (the one a sign-in just
+     * verified), keeping the temporary flag and expiry: the upgrade of an imported or weaker hash
+     * to the server's argon2id. One conditional UPDATE, so a password changed between the check
+     * and this write (a reset, an administrator, another sign-in's upgrade) is never overwritten.
+     * Answers whether this call replaced it.
+     */
+    async upgradePasswordHash(orgId: string, userId: string, verifiedHash: string, upgradedHash: string, now: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('password_credentials')
+        .set({ password_hash: upgradedHash, updated_at: now })
+        .where('org_id', '=', orgId)
+        .where('user_id', '=', userId)
+        .where('password_hash', '=', verifiedHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async findPassword(orgId: string, userId: string): Promise<PasswordCredential | undefined> {
       const row = await db
         .selectFrom('password_credentials')

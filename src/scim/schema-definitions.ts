@@ -185,6 +185,11 @@ export const wso2UserSchema: SchemaDefinition = {
       mutability: 'writeOnly',
       returned: 'never',
     }),
+    attr('forcePasswordReset', 'With a password: make it temporary, to be changed at the first sign-in, whoever sets it and whatever the organization setting; without it an application’s password is permanent', {
+      type: 'boolean',
+      mutability: 'writeOnly',
+      returned: 'never',
+    }),
     attr('emailVerified', 'Whether the user proved they receive mail at their userName', { type: 'boolean' }),
     attr('accountState', 'PENDING (invited, no password yet), ACTIVE, LOCKED or DISABLED', {
       mutability: 'readOnly',

@@ -269,6 +269,7 @@ export function readScimUser(body: unknown, options: ReadUserOptions): ReadUser 
     emailVerified: (wso2 && optionalBoolean(pick(wso2, 'emailVerified'), 'emailVerified')) ?? false,
     ...(password !== undefined && password !== null && { password }),
     ...(wso2 && optionalBoolean(pick(wso2, 'askPassword'), 'askPassword') && { askPassword: true }),
+    ...(wso2 && optionalBoolean(pick(wso2, 'forcePasswordReset'), 'forcePasswordReset') && { forcePasswordReset: true }),
     ...(groupIds && { groupIds }),
   };
 }
@@ -287,5 +288,6 @@ export function toReplaceInput(read: ReadUser): ReplaceUserInput {
     locked: read.locked ?? false,
     emailVerified: read.emailVerified ?? false,
     ...(read.password !== undefined && { password: read.password }),
+    ...(read.forcePasswordReset && { forcePasswordReset: true }),
   };
 }

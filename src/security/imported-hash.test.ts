@@ -5,6 +5,7 @@ import { createPasswordHasher, ARGON2ID_BOUNDS } from './password-hasher.ts';
 import {
   IMPORTED_HASH_SCHEMES,
   importedSchemeOf,
+  storedHashProblem,
   storedFormOfImportedHash,
   verifyImportedHash,
   withImportedSchemes,
@@ -237,6 +238,21 @@ describe('imported password hashes', () => {
     for (const junk of ['', '$', '$2b$', '$pbkdf2-sha256$', '$better-auth-scrypt$', '$firebase-scrypt$', '\u0000', 'x'.repeat(10_000)]) {
       await expect(verifyImportedHash(junk, 'pw'), junk).resolves.toBe(false);
       await expect(hasher.verify(junk, 'pw'), junk).resolves.toBe(false);
+    }
+  });
+
+  it('recognises every stored form it makes as usable, and nothing else', async () => {
+    const salt = crypto.randomBytes(16);
+    const forms = [
+      stored({ scheme: 'bcrypt', hash: await bcrypt.hash('pw', 4) }),
+      stored({ scheme: 'pbkdf2-sha256', hash: `1000$${salt.toString('base64')}$${crypto.pbkdf2Sync('pw', salt, 1000, 32, 'sha256').toString('base64')}` }),
+      stored({ scheme: 'scrypt', hash: `${'ab'.repeat(16)}:${'cd'.repeat(64)}` }),
+      stored({ scheme: 'firebase-scrypt', ...FIREBASE_SAMPLE_ACCOUNT }, FIREBASE_SAMPLE),
+      stored({ scheme: 'argon2id', hash: await argon2.hash('pw') }),
+    ];
+    for (const form of forms) expect(storedHashProblem(form), form).toBeUndefined();
+    for (const junk of ['', 'plain text', '27500$c2FsdHNhbHQ$AAAA', '$pbkdf2-sha256$27500$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAA', `${forms[0]}x`, forms[3].replace('m=14', 'm=30')]) {
+      expect(storedHashProblem(junk), junk).toBeDefined();
     }
   });
 

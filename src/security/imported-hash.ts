@@ -268,6 +268,31 @@ export function importedSchemeOf(stored: string): Exclude<ImportedHashScheme, 'a
   return undefined;
 }
 
+/**
+ * Why a string is not a usable stored password hash (an imported scheme's stored form, or an
+ * argon2id PHC string within bounds), or undefined when it is one: what a create carrying an
+ * already-converted hash checks, so no account is made with a password nobody can sign in with.
+ */
+export function storedHashProblem(stored: string): string | undefined {
+  switch (importedSchemeOf(stored)) {
+    case 'bcrypt':
+      return bcryptProblem(stored);
+    case 'pbkdf2-sha256': {
+      if (!stored.startsWith('$pbkdf2-sha256$i=')) return 'not the stored PBKDF2 form ($pbkdf2-sha256$i=…)';
+      const parsed = parsePbkdf2(stored);
+      return 'error' in parsed ? parsed.error : undefined;
+    }
+    case 'scrypt': {
+      const parsed = parseBetterAuth(stored);
+      return 'error' in parsed ? parsed.error : undefined;
+    }
+    case 'firebase-scrypt':
+      return parseFirebaseStored(stored) ? undefined : 'not a usable stored Firebase scrypt hash';
+    case undefined:
+      return argon2idPhcProblem(stored);
+  }
+}
+
 function equalInConstantTime(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }

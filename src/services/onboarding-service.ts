@@ -136,9 +136,10 @@ export function createOnboardingService(deps: { repos: Repos; clock: Clock; mail
     },
 
     /** How a password an administrator gives on create is stored: temporary by default. */
-    async initialPassword(tx: RepoSet, orgId: string, now: Date): Promise<{ isTemporary: boolean; expiresAt: Date | null }> {
+    /** `forced`: temporary whatever the organization's setting (SCIM forcePasswordReset); the expiry is still the organization's. */
+    async initialPassword(tx: RepoSet, orgId: string, now: Date, options: { forced?: boolean } = {}): Promise<{ isTemporary: boolean; expiresAt: Date | null }> {
       const settings = await tx.settings.find(orgId);
-      return settings.forceTemporaryPasswordChange
+      return options.forced || settings.forceTemporaryPasswordChange
         ? { isTemporary: true, expiresAt: new Date(now.getTime() + settings.temporaryPasswordTtlSeconds * 1000) }
         : { isTemporary: false, expiresAt: null };
     },

@@ -52,6 +52,23 @@ export function createSignInService(deps: {
   let decoyHash: Promise<string> | undefined;
   const decoy = () => (decoyHash ??= hasher.hash(randomToken(16)));
 
+  /**
+   * An imported hash (bcrypt, PBKDF2, scrypt) or a weaker argon2id one, just verified, becomes
+   * the server's argon2id: only if the row still holds the hash that was verified, so a password
+   * changed meanwhile stays. When the hashing threads are too busy the upgrade waits for the next
+   * sign-in; the person signs in all the same.
+   */
+  async function upgradeHash(orgId: string, userId: string, verifiedHash: string, password: string, now: Date): Promise<void> {
+    let upgraded: string;
+    try {
+      upgraded = await hasher.hash(password);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'request.throttled') return;
+      throw error;
+    }
+    await repos.credentials.upgradePasswordHash(orgId, userId, verifiedHash, upgraded, now);
+  }
+
   return {
     /**
      * A signed-in user proving their current password (to change it): wrong guesses count
@@ -121,10 +138,7 @@ export function createSignInService(deps: {
         });
         return { outcome: 'account_unavailable', state: user.accountState };
       }
-      if (hasher.needsRehash(credential.passwordHash)) {
-        const upgraded = await hasher.hash(password);
-        await repos.credentials.setPassword(orgId, user.id, upgraded, { isTemporary: credential.isTemporary, expiresAt: credential.expiresAt, now });
-      }
+      if (hasher.needsRehash(credential.passwordHash)) await upgradeHash(orgId, user.id, credential.passwordHash, password, now);
       if (credential.isTemporary) {
         const expired = credential.expiresAt !== null && credential.expiresAt.getTime() <= now.getTime();
         await repos.audit.record({ ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }), orgId, occurredAt: now, action: expired ? 'sign_in.temporary_password_expired' : 'sign_in.password_change_required', targetType: 'user', targetId: user.id });

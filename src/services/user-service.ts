@@ -19,6 +19,7 @@ import { newId } from '../lib/ids.ts';
 import { assertPasswordAcceptable, assertPasswordNotOverlong } from './password-policy.ts';
 import type { InvitationDelivery, InvitationLink, OnboardingService } from './onboarding-service.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
+import { storedHashProblem } from '../security/imported-hash.ts';
 
 export const INVITATION_LINK_TTL_SECONDS = 24 * 60 * 60;
 const MAX_TEXT = 256;
@@ -56,13 +57,29 @@ export interface NewUserInput extends Partial<UserAttributes> {
   importedPasswordHash?: string;
   /** A given `password` is permanent whatever the organization's temporary-password setting says. */
   permanentPassword?: boolean;
+  /**
+   * A given `password` is temporary (to be changed at the first sign-in) whoever gives it and
+   * whatever the organization's setting says: SCIM's `urn:scim:wso2:schema` `forcePasswordReset`.
+   */
+  forcePasswordReset?: boolean;
 }
 
 export interface ReplaceUserInput extends UserAttributes {
   /** Must equal the stored userName: it cannot change. */
   userName: string;
   password?: string;
+  /** The given password is temporary (see NewUserInput.forcePasswordReset); without it a replaced password is permanent. */
+  forcePasswordReset?: boolean;
 }
+
+/** What a replace writes, once checked and hashed. */
+export interface PreparedReplace {
+  attributes: UserAttributes;
+  passwordHash?: string;
+  forcePasswordReset?: boolean;
+}
+
+const PERMANENT = { isTemporary: false, expiresAt: null } as const;
 
 export interface PreparedUser {
   input: NewUserInput & { userName: string };
@@ -219,6 +236,20 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
     return user;
   }
 
+  /**
+   * Whether a password given on create is temporary (docs/security.md section 15): an imported
+   * hash is the user's own; forcePasswordReset makes it temporary whoever sets it; an
+   * application's (client credentials: provisioning from another system) is permanent; a
+   * person's (the Console, an administrator's token) follows the organization's
+   * forceTemporaryPasswordChange, unless the caller marks it permanent.
+   */
+  async function initialPasswordState(tx: RepoSet, orgId: string, input: NewUserInput, ctx: RequestContext, now: Date) {
+    if (input.importedPasswordHash !== undefined) return PERMANENT;
+    if (input.forcePasswordReset === true) return onboarding.initialPassword(tx, orgId, now, { forced: true });
+    if (input.permanentPassword === true || ctx.actor.type === 'application') return PERMANENT;
+    return onboarding.initialPassword(tx, orgId, now);
+  }
+
   const service = {
     /** `reader`: the transaction the caller already holds (Bulk), if any. */
     async prepareCreate(organization: Organization, input: NewUserInput, reader?: RepoSet): Promise<PreparedUser> {
@@ -229,6 +260,11 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       if (input.importedPasswordHash !== undefined && (input.password !== undefined || input.askPassword)) {
         throw invalid('Give either a password hash, a password or askPassword, not two', 'password');
       }
+      if (input.forcePasswordReset && input.password === undefined) {
+        throw invalid('forcePasswordReset makes the password given with it temporary: give a password too', 'forcePasswordReset');
+      }
+      const hashProblem = input.importedPasswordHash !== undefined ? storedHashProblem(input.importedPasswordHash) : undefined;
+      if (hashProblem) throw invalid(`The imported password hash is unusable: ${hashProblem}`, 'password');
       const attributes = cleanAttributes(input);
       const passwordHash = input.importedPasswordHash ?? (await hashIfGiven(input.password, userName, organization, reader));
       return { input: { ...input, userName }, attributes, passwordHash };
@@ -263,10 +299,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       const emails = await tx.users.insert(user, attributes.emails);
       let temporaryPassword = false;
       if (prepared.passwordHash) {
-        // An administrator's password is temporary when the organization says so (the default);
-        // an imported hash, or one the caller marks permanent, is the user's own password.
-        const permanent = input.importedPasswordHash !== undefined || input.permanentPassword === true;
-        const initial = permanent ? { isTemporary: false, expiresAt: null } : await onboarding.initialPassword(tx, organization.id, now);
+        const initial = await initialPasswordState(tx, organization.id, input, ctx, now);
         await tx.credentials.setPassword(organization.id, user.id, prepared.passwordHash, { ...initial, now });
         temporaryPassword = initial.isTemporary;
       }
@@ -311,11 +344,18 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       current: User,
       input: ReplaceUserInput,
       reader?: RepoSet,
-    ): Promise<{ attributes: UserAttributes; passwordHash?: string }> {
+    ): Promise<PreparedReplace> {
       if (canonicalEmail(input.userName) !== current.userName) {
         throw new AppError('request.invalid', 'userName cannot be changed', { details: { field: 'userName', scimType: 'mutability' } });
       }
-      return { attributes: cleanAttributes(input), passwordHash: await hashIfGiven(input.password, current.userName, organization, reader) };
+      if (input.forcePasswordReset && input.password === undefined) {
+        throw invalid('forcePasswordReset makes the password given with it temporary: give a password too', 'forcePasswordReset');
+      }
+      return {
+        attributes: cleanAttributes(input),
+        passwordHash: await hashIfGiven(input.password, current.userName, organization, reader),
+        ...(input.forcePasswordReset && { forcePasswordReset: true }),
+      };
     },
 
     /** Replaces every client-settable attribute (PUT semantics; PATCH arrives here after applying). */
@@ -323,7 +363,7 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       tx: RepoSet,
       organization: Organization,
       id: string,
-      prepared: { attributes: UserAttributes; passwordHash?: string },
+      prepared: PreparedReplace,
       ctx: RequestContext,
       expectedVersion?: number,
     ): Promise<UserView> {
@@ -362,9 +402,11 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
       const emailsAfter = await tx.users.replaceEmails(organization.id, updated, attributes.emails);
       await notifications.emailsChanged(tx, organization, updated, emailsBefore, emailsAfter);
       if (passwordHash) {
-        await tx.credentials.setPassword(organization.id, id, passwordHash, { isTemporary: false, expiresAt: null, now });
         // A change in My Account keeps the session it was made from; any other ends them all.
         const bySelf = ctx.selfService !== undefined && ctx.actor.id === id;
+        // A replaced password is permanent unless the caller forces a change (never one's own).
+        const state = prepared.forcePasswordReset && !bySelf ? await onboarding.initialPassword(tx, organization.id, now, { forced: true }) : PERMANENT;
+        await tx.credentials.setPassword(organization.id, id, passwordHash, { ...state, now });
         await endWhatTheOldPasswordOpened(tx, organization.id, id, now, { keepSessionUid: bySelf ? ctx.selfService?.sessionUid : undefined });
         await notifications.passwordChanged(tx, organization, updated, bySelf ? 'by_user' : 'by_administrator');
       }

@@ -42,6 +42,32 @@ describe('credential repository', () => {
       expect(await ctx.repos.credentials.findPassword(org.id, user.id)).toBeUndefined();
     });
 
+    it('upgrades a hash only while the row still holds the hash that was verified, keeping the temporary flag and expiry', async () => {
+      const org = await insertOrganization(ctx.repos);
+      const user = await insertUser(ctx.repos, org.id);
+      const expiresAt = at(24 * 3600_000);
+      await ctx.repos.credentials.setPassword(org.id, user.id, '$2b$imported', { isTemporary: true, expiresAt, now: T0 });
+      expect(await ctx.repos.credentials.upgradePasswordHash(org.id, user.id, '$2b$imported', '$argon2id$upgraded', at(1))).toBe(true);
+      expect(await ctx.repos.credentials.findPassword(org.id, user.id)).toEqual({ userId: user.id, passwordHash: '$argon2id$upgraded', isTemporary: true, expiresAt });
+      // A second upgrade from the same verified hash (a parallel sign-in) finds it gone.
+      expect(await ctx.repos.credentials.upgradePasswordHash(org.id, user.id, '$2b$imported', '$argon2id$other', at(2))).toBe(false);
+      expect((await ctx.repos.credentials.findPassword(org.id, user.id))?.passwordHash).toBe('$argon2id$upgraded');
+    });
+
+    it('never overwrites a password changed between the verification and the upgrade', async () => {
+      const org = await insertOrganization(ctx.repos);
+      const user = await insertUser(ctx.repos, org.id);
+      await ctx.repos.credentials.setPassword(org.id, user.id, '$2b$imported', { isTemporary: false, expiresAt: null, now: T0 });
+      // Meanwhile a reset sets a new password.
+      await ctx.repos.credentials.setPassword(org.id, user.id, '$argon2id$reset', { isTemporary: false, expiresAt: null, now: at(1) });
+      expect(await ctx.repos.credentials.upgradePasswordHash(org.id, user.id, '$2b$imported', '$argon2id$of-the-old-password', at(2))).toBe(false);
+      expect((await ctx.repos.credentials.findPassword(org.id, user.id))?.passwordHash).toBe('$argon2id$reset');
+      // Nor does it create a row for a user whose password was removed.
+      await ctx.repos.credentials.removePassword(org.id, user.id);
+      expect(await ctx.repos.credentials.upgradePasswordHash(org.id, user.id, '$argon2id$reset', '$argon2id$x', at(3))).toBe(false);
+      expect(await ctx.repos.credentials.findPassword(org.id, user.id)).toBeUndefined();
+    });
+
     it('refuses a password for a user that does not exist', async () => {
       const org = await insertOrganization(ctx.repos);
       await expect(
@@ -58,6 +84,15 @@ describe('credential repository', () => {
       await ctx.repos.credentials.setPassword(a.id, user.id, 'hash-a', { isTemporary: false, expiresAt: null, now: T0 });
       expect(await ctx.repos.credentials.findPassword(b.id, user.id)).toBeUndefined();
       await ctx.repos.credentials.removePassword(b.id, user.id);
+      expect((await ctx.repos.credentials.findPassword(a.id, user.id))?.passwordHash).toBe('hash-a');
+    });
+
+    it('never upgrades a password of organization A through organization B', async () => {
+      const a = await insertOrganization(ctx.repos);
+      const b = await insertOrganization(ctx.repos);
+      const user = await insertUser(ctx.repos, a.id);
+      await ctx.repos.credentials.setPassword(a.id, user.id, 'hash-a', { isTemporary: false, expiresAt: null, now: T0 });
+      expect(await ctx.repos.credentials.upgradePasswordHash(b.id, user.id, 'hash-a', 'hash-b', at(1))).toBe(false);
       expect((await ctx.repos.credentials.findPassword(a.id, user.id))?.passwordHash).toBe('hash-a');
     });
 

@@ -108,7 +108,7 @@ describe('passwords over 256 characters', () => {
   });
 
   it('on the forced change of a temporary password is a 400 before hashing', async () => {
-    const res = await bed.scim.request('POST', '/Users', newUser('temp@long.test', { password: PASSWORD }));
+    const res = await bed.scim.request('POST', '/Users', newUser('temp@long.test', { password: PASSWORD, 'urn:scim:wso2:schema': { forcePasswordReset: true } }));
     expect(res.statusCode, res.body).toBe(201);
     const forced = await bed.signIn('temp@long.test', PASSWORD);
     expect(forced.body).toContain('Choose your own password');

@@ -1,11 +1,11 @@
-// Temporary passwords: an administrator's password on create (SCIM POST /Users with password)
-// is temporary by default. Signing in with it shows only a forced change, with no code for the
+// Temporary passwords: a password given on create to be changed (SCIM POST /Users with password
+// and forcePasswordReset; a person's is temporary by default, test/scim/password-permanence.test.ts). Signing in with it shows only a forced change, with no code for the
 // application; the new password must differ; the temporary one expires after the
 // organization's TTL (7 days by default); the organization can turn the rule off.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUser } from '../support/scim.ts';
-import { createOnboardingBed, expectCode, expectNoCode, formAction, hiddenField, submit, TestClock, type OnboardingBed } from './support.ts';
+import { createOnboardingBed, WSO2_SCHEMA, expectCode, expectNoCode, formAction, hiddenField, submit, TestClock, type OnboardingBed } from './support.ts';
 
 const TEMPORARY = 'temporary passphrase 1';
 const CHOSEN = 'my very own passphrase';
@@ -20,7 +20,7 @@ describe('temporary password', () => {
   afterAll(() => bed.close());
 
   async function create(email: string) {
-    const res = await bed.scim.request('POST', '/Users', newUser(email, { password: TEMPORARY }));
+    const res = await bed.scim.request('POST', '/Users', newUser(email, { password: TEMPORARY, [WSO2_SCHEMA]: { forcePasswordReset: true } }));
     expect(res.statusCode, res.body).toBe(201);
     return (res.json() as { id: string }).id;
   }
@@ -74,6 +74,7 @@ describe('temporary password', () => {
       expect((await bed2.api('PATCH', '/settings', { forceTemporaryPasswordChange: false })).status).toBe(200);
       const res = await bed2.scim.request('POST', '/Users', newUser('plain@tpwtwo.test', { password: TEMPORARY }));
       expect(res.statusCode).toBe(201);
+      expect(res.json()[WSO2_SCHEMA].temporaryPassword).toBe(false);
       expectCode(await bed2.signIn('plain@tpwtwo.test', TEMPORARY));
     } finally {
       await bed2.close();

@@ -1,5 +1,6 @@
 // SCIM Users: the read-only `urn:scim:wso2:schema:temporaryPassword` flag (the Console's
-// "Temporary password" state) and the read-only core `userType` (Customer or Administrator, so
+// "Temporary password" state; this suite's client is an application, whose passwords are
+// temporary only with `forcePasswordReset`) and the read-only core `userType` (Customer or Administrator, so
 // the Console lists customers only). Both are filterable; a page of users reads every flag in one
 // query, not one per user.
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   request = client.request;
   ownerId = client.owner.id;
   const users: Array<[string, Record<string, unknown>]> = [
-    ['temp@temps.test', { password: PASSWORD }],
+    ['temp@temps.test', { password: PASSWORD, [WSO2_SCHEMA]: { forcePasswordReset: true } }],
     ['invited@temps.test', { [WSO2_SCHEMA]: { askPassword: true } }],
     ['nopassword@temps.test', {}],
   ];
@@ -43,8 +44,8 @@ async function userNames(filter: string): Promise<string[]> {
 }
 
 describe('temporaryPassword', () => {
-  it('is true for a password an administrator set on create (temporary by default), false otherwise', async () => {
-    const created = await request('POST', '/Users', newUser('fresh@temps.test', { password: PASSWORD }));
+  it('is true for a password set on create to be changed (forcePasswordReset), false otherwise', async () => {
+    const created = await request('POST', '/Users', newUser('fresh@temps.test', { password: PASSWORD, [WSO2_SCHEMA]: { forcePasswordReset: true } }));
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()[WSO2_SCHEMA]).toMatchObject({ accountState: 'ACTIVE', temporaryPassword: true });
 
@@ -72,7 +73,7 @@ describe('temporaryPassword', () => {
   // Also pins a bug: a PATCH (and a Bulk operation) carrying a password read the organization's
   // minimum length beside its open transaction, which on SQLite (one connection) waited forever.
   it('turns false when the administrator replaces the password, and the user changes nothing by sending it', async () => {
-    const created = await request('POST', '/Users', newUser('replaced@temps.test', { password: PASSWORD }));
+    const created = await request('POST', '/Users', newUser('replaced@temps.test', { password: PASSWORD, [WSO2_SCHEMA]: { forcePasswordReset: true } }));
     const id = created.json().id as string;
     const patched = await request('PATCH', `/Users/${id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'password', value: 'another-long-passphrase-7' }] });
     expect(patched.statusCode, patched.body).toBe(200);
@@ -94,7 +95,7 @@ describe('temporaryPassword', () => {
   it('is set by a Bulk create with a password (in the Bulk transaction)', async () => {
     const res = await request('POST', '/Bulk', {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-      Operations: [{ method: 'POST', path: '/Users', bulkId: 'b1', data: newUser('bulked@temps.test', { password: PASSWORD }) }],
+      Operations: [{ method: 'POST', path: '/Users', bulkId: 'b1', data: newUser('bulked@temps.test', { password: PASSWORD, [WSO2_SCHEMA]: { forcePasswordReset: true } }) }],
     });
     expect(res.statusCode, res.body).toBe(200);
     const id = (res.json().Operations[0].location as string).split('/').pop()!;
@@ -104,7 +105,7 @@ describe('temporaryPassword', () => {
 
   it('is read for a whole page in one query', async () => {
     for (let i = 0; i < 30; i += 1) {
-      const res = await request('POST', '/Users', newUser(`bulk${i}@temps.test`, i % 3 === 0 ? { password: PASSWORD } : {}));
+      const res = await request('POST', '/Users', newUser(`bulk${i}@temps.test`, i % 3 === 0 ? { password: PASSWORD, [WSO2_SCHEMA]: { forcePasswordReset: true } } : {}));
       expect(res.statusCode).toBe(201);
     }
     // A separate query for the page's flags (SQLite), or the flags inside the page's own query (PostgreSQL).
