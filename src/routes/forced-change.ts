@@ -1,24 +1,22 @@
 // The forced change of a temporary password, inside a sign-in: the sign-in page hands over
 // here instead of finishing the sign-in, so no application gets a code before the change.
-// After the change the person signs in with the new password on the same sign-in request, so
-// every check of a normal sign-in (application access included) still applies.
+// The change finishes the sign-in it belongs to: the person proved the temporary password and
+// chose their own, so the request goes on to the application as a password sign-in would, after
+// the same application-access check (issue 14 item 7: no second sign-in).
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { System } from '../system.ts';
 import type { ProviderEntry } from '../oidc/provider-registry.ts';
 import type { User } from '../repos/user-repo.ts';
 import { isAppError } from '../errors.ts';
-import { signInPagePath } from '../oidc/routes.ts';
-import { formToken } from '../web/form-token.ts';
 import { sendPage } from '../web/reply.ts';
-import { formTargetsOf } from '../web/layout.ts';
 import { messagePage } from '../web/pages/message-page.ts';
-import { signInPage } from '../web/pages/sign-in-page.ts';
 import { changeTemporaryPasswordPage } from '../web/pages/onboarding-pages.ts';
 import { onboardingPaths } from '../lib/onboarding-paths.ts';
 import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
-import { signInLinks } from './onboarding-common.ts';
+import { sendNoAccess, type Interaction } from './no-access.ts';
+import { authenticationContext } from '../oidc/authentication-context.ts';
 
 export const TEMPORARY_PASSWORD_EXPIRED = 'Your temporary password has expired. Ask your administrator for a new one.';
 
@@ -44,16 +42,14 @@ export async function forcedChangeRoutes(app: FastifyInstance, { system }: { sys
     const entry = await system.providers.get(request.params.org);
     if (!entry) return sendPage(reply, 404, messagePage({ title: 'Not found', message: 'There is no organization at this address.', tone: 'error' }));
     const { organization } = entry;
-    let interactionUid: string | undefined;
-    let redirectUri: unknown;
+    let interaction: Interaction | undefined;
     try {
-      const interaction = await entry.provider.interactionDetails(request.raw, reply.raw);
-      interactionUid = interaction.uid;
-      redirectUri = interaction.params.redirect_uri;
+      interaction = await entry.provider.interactionDetails(request.raw, reply.raw);
     } catch {
-      interactionUid = undefined;
+      interaction = undefined;
     }
-    if (interactionUid !== request.params.uid) {
+    const interactionUid = interaction?.uid;
+    if (!interaction || interactionUid !== request.params.uid) {
       return sendPage(
         reply,
         400,
@@ -70,7 +66,7 @@ export async function forcedChangeRoutes(app: FastifyInstance, { system }: { sys
         changeTemporaryPasswordPage({
           organizationName: organization.displayName,
           email: user.userName,
-          action: onboardingPaths.changeTemporaryPassword(organization.handle, interactionUid),
+          action: onboardingPaths.changeTemporaryPassword(organization.handle, interaction.uid),
           token,
           minLength: await system.services.passwords.minLength(organization.id),
           error,
@@ -80,23 +76,15 @@ export async function forcedChangeRoutes(app: FastifyInstance, { system }: { sys
     try {
       if (password !== formField(request.body, 'confirm')) return await rerender(400, 'The two passwords do not match.');
       const user = await system.services.temporaryPasswords.complete(organization, token, password, requestContext(request));
-      return sendPage(
-        reply,
-        200,
-        signInPage({
-          organizationName: organization.displayName,
-          action: signInPagePath(organization.handle, interactionUid),
-          csrf: formToken(entry.formKey, interactionUid),
-          email: user.userName,
-          notice: 'Your password is changed. Sign in with it to continue.',
-          links: await signInLinks(system, organization),
-        }),
-        // The sign-in form on this page ends at the application, like the sign-in page's.
-        { formTargets: formTargetsOf(redirectUri) },
-      );
+      const access = await system.services.applications.checkSignInAccess(user, String(interaction.params.client_id ?? ''), requestContext(request, { type: 'user', id: user.id }));
+      if (!access.allowed) return sendNoAccess(reply, entry, interaction, access.application?.name);
+      reply.hijack();
+      await entry.provider.interactionFinished(request.raw, reply.raw, { login: { accountId: user.id, ...authenticationContext(['pwd']) } }, { mergeWithLastSubmission: false });
+      return reply;
     } catch (error) {
       if (!isAppError(error)) throw error;
       if (error.code === 'password.policy') return rerender(400, error.message);
+      if (error.code === 'user.not_active') return sendPage(reply, 403, messagePage({ title: 'Sign-in refused', message: error.message, tone: 'error' }));
       if (error.code === 'link.invalid') {
         return sendPage(reply, 410, messagePage({ title: 'Sign-in expired', message: 'This password change has expired. Go back to the application and sign in again.', tone: 'error' }));
       }

@@ -12,7 +12,7 @@ import { sendPage } from '../web/reply.ts';
 import { formTargetsOf } from '../web/layout.ts';
 import { signInPage } from '../web/pages/sign-in-page.ts';
 import { messagePage } from '../web/pages/message-page.ts';
-import { noAccessPage } from '../web/pages/no-access-page.ts';
+import { abortSubject, sendNoAccess, type Interaction } from './no-access.ts';
 import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
 import { signInLinks } from './onboarding-common.ts';
@@ -24,40 +24,12 @@ interface Params {
   uid: string;
 }
 
-type Interaction = Awaited<ReturnType<ProviderEntry['provider']['interactionDetails']>>;
-
 const INVALID_CREDENTIALS = 'The email or password is incorrect.';
 const UNAVAILABLE: Record<string, string> = {
   pending: 'This account has not been activated yet. Use the link in your invitation or confirmation email.',
   locked: 'This account is locked. Contact your administrator.',
   disabled: 'This account is disabled. Contact your administrator.',
 };
-
-/** The CSRF subject of the "back to the application" form, apart from the sign-in form's. */
-const abortSubject = (uid: string) => `${uid}:abort`;
-
-/**
- * "No access", with two ways on: the same authorization request again with prompt=login (a new
- * sign-in, whose account replaces this one), and a form that ends the request with access_denied.
- */
-function sendNoAccess(reply: FastifyReply, entry: ProviderEntry, interaction: Interaction, applicationName: string | undefined) {
-  const again = new URLSearchParams();
-  for (const [name, value] of Object.entries(interaction.params)) if (typeof value === 'string' && name !== 'prompt') again.set(name, value);
-  again.set('prompt', 'login');
-  const handle = entry.organization.handle;
-  return sendPage(
-    reply,
-    403,
-    noAccessPage({
-      applicationName,
-      switchAccountHref: `/t/${handle}/oauth2/authorize?${again.toString()}`,
-      backAction: `${signInPagePath(handle, interaction.uid)}/abort`,
-      csrf: formToken(entry.formKey, abortSubject(interaction.uid)),
-    }),
-    // The form ends in a redirect to the application: CSP form-action must allow it.
-    { formTargets: formTargetsOf(interaction.params.redirect_uri) },
-  );
-}
 
 export async function signInRoutes(app: FastifyInstance, { system }: { system: System }) {
   // The provider's reads within one page request (the interaction, read again when it is

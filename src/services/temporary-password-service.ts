@@ -39,8 +39,14 @@ export function createTemporaryPasswordService(deps: { repos: Repos; hasher: Pas
       return token;
     },
 
+    /**
+     * Replaces the temporary password and signs the person in: the caller (routes/forced-change.ts)
+     * finishes the sign-in request it belongs to, after the application-access check.
+     */
     async complete(organization: Organization, token: string, password: string, ctx: RequestContext): Promise<User> {
       const user = await linkedUser(organization, token);
+      // Disabled or locked by an administrator since the sign-in began: no way in through here.
+      if (user.accountState !== 'active') throw new AppError('user.not_active', 'This account cannot sign in now. Ask your administrator.');
       const credential = await repos.credentials.findPassword(organization.id, user.id);
       if (!credential?.isTemporary) throw linkError('used');
       const settings = await repos.settings.find(organization.id);
@@ -65,6 +71,7 @@ export function createTemporaryPasswordService(deps: { repos: Repos; hasher: Pas
           targetId: user.id,
           after: { temporaryReplaced: true },
         });
+        await tx.audit.record({ ...auditFields({ ...ctx, actor: { type: 'user', id: user.id } }), orgId: organization.id, occurredAt: now, action: 'sign_in.succeeded', targetType: 'user', targetId: user.id, after: { afterTemporaryPasswordChange: true } });
         return user;
       });
     },

@@ -136,6 +136,35 @@ describe('hosted pages with a way on', () => {
     expect(new URL(member.location!).searchParams.get('state')).toBe('xyz');
   });
 
+  it('finishes the sign-in after a forced temporary-password change, with the same application-access check', async () => {
+    const { users, groups } = server.system.services;
+    const organization = (await server.system.repos.organizations.findByHandle('acme'))!;
+    const gold = (await server.system.repos.groups.findByName(organization.id, 'Gold'))!;
+    // Two customers with temporary passwords (set by a person, the organization's default rule).
+    const owner = (await server.system.repos.users.listAdministrators(organization.id))[0];
+    const asOwner = { actor: { type: 'user' as const, id: owner.id } };
+    const member = await users.createUser(organization, { userName: 'temp-gold@acme.test', password: 'a temporary passphrase 1' }, asOwner);
+    await users.createUser(organization, { userName: 'temp-plain@acme.test', password: 'a temporary passphrase 1' }, asOwner);
+    await groups.updateGroup(organization.id, gold.id, { members: { add: [member.user.id], remove: [] } }, SYSTEM_CONTEXT);
+    const change = async (email: string) => {
+      const browser = new TestBrowser(server.baseUrl);
+      const forced = await browser.signIn(await authorizationUrl('after-change'), email, 'a temporary passphrase 1');
+      expect(forced.body).toContain('Choose your own password');
+      const action = unescape(/<form method="post" action="([^"]+)"/.exec(forced.body)![1]);
+      const token = /name="token" value="([^"]+)"/.exec(forced.body)![1];
+      return browser.navigate(new URL(action, forced.url).href, { form: { token, password: 'my own new passphrase 9', confirm: 'my own new passphrase 9' } });
+    };
+    // A member goes straight on to the application with a code: no second sign-in.
+    const done = await change('temp-gold@acme.test');
+    expect(done.location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
+    expect(new URL(done.location!).searchParams.get('state')).toBe('after-change');
+    // Someone outside the application's groups changes the password but gets "No access", no code.
+    const denied = await change('temp-plain@acme.test');
+    expect(denied.status).toBe(403);
+    expect(denied.body).toContain('does not have access to Gold lounge');
+    expect(denied.location ?? '').not.toMatch(/code=/);
+  });
+
   it('offers the same ways on to someone already signed in, whom "No access" meets at once', async () => {
     const browser = new TestBrowser(server.baseUrl);
     const shop = await browser.signIn(await authorizationUrl('shop', openClientId), 'plain@acme.test', CUSTOMER_PASSWORD);
