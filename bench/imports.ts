@@ -13,11 +13,10 @@
 
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.ts';
 import { openSystem } from '../src/system.ts';
 import { SYSTEM_CONTEXT } from '../src/services/request-context.ts';
-import { createBenchDatabase, fixed, freePort, machineInfo, median, positiveInteger, printMachine, sleep, startServerProcess, withCleanup } from './support.ts';
+import { createBenchDatabase, fixed, freePort, startSmtpSink, machineInfo, median, positiveInteger, printMachine, sleep, startServerProcess, withCleanup } from './support.ts';
 import { rssMiB } from './million-users.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string' }, rounds: { type: 'string' }, scim: { type: 'string' } } });
@@ -100,31 +99,11 @@ async function timeSequentialScim(baseUrl: string, token: string, round: number)
   return SCIM_USERS / ((performance.now() - started) / 1000);
 }
 
-/** An SMTP server that accepts and discards: the server's dispatcher sends the invitations to it. */
-async function startSink(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
-  const port = await freePort();
-  let received = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        received += 1;
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  return { url: `smtp://127.0.0.1:${port}`, received: () => received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 async function main() {
   printMachine(machineInfo());
   const database = await createBenchDatabase();
   console.log(`database: ${database.description}`);
-  const sink = await startSink();
+  const sink = await startSmtpSink();
   let server: Awaited<ReturnType<typeof startServerProcess>> | undefined;
   await withCleanup(
     async () => {

@@ -14,7 +14,6 @@
 
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.ts';
 import { openSystem } from '../src/system.ts';
 import { buildApp } from '../src/app.ts';
@@ -23,7 +22,7 @@ import { createDatabase } from '../src/db/database.ts';
 import { createMailDispatcher } from '../src/mail/dispatcher.ts';
 import { createSmtpTransport } from '../src/mail/smtp-transport.ts';
 import { SYSTEM_CONTEXT } from '../src/services/request-context.ts';
-import { createBenchDatabase, fixed, freePort, machineInfo, median, positiveInteger, printMachine, withCleanup } from './support.ts';
+import { createBenchDatabase, fixed, freePort, startSmtpSink, machineInfo, median, positiveInteger, printMachine, withCleanup } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,29 +38,10 @@ const ROUNDS = positiveInteger('rounds', values.rounds, 3);
 const DISPATCHERS = positiveInteger('dispatchers', values.dispatchers, 1);
 const TARGET_PER_SECOND = 300;
 
-async function startSink() {
-  const port = await freePort();
-  let received = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        received += 1;
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  return { url: `smtp://127.0.0.1:${port}`, received: () => received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 async function main() {
   printMachine(machineInfo());
   const database = await createBenchDatabase();
-  const sink = await startSink();
+  const sink = await startSmtpSink();
   await withCleanup(
     async () => {
       await sink.close();

@@ -9,6 +9,7 @@ import { freePort } from '../test/support/ports.ts';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
 import { createDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 
@@ -460,3 +461,23 @@ export function formatAccesses(accesses: TableAccesses[]): string {
 }
 
 export { freePort };
+
+/** An SMTP server on a loopback port that accepts every mail and discards it, counting them. */
+export async function startSmtpSink(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
+  const port = await freePort();
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        received += 1;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  return { url: `smtp://127.0.0.1:${port}`, received: () => received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

@@ -10,6 +10,7 @@ import type { Repos } from '../repos/index.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { ClaimedMail } from '../repos/outbox-repo.ts';
 import type { MailLog, MailTransport } from './transport.ts';
+import { pollingLoop } from '../lib/polling-loop.ts';
 
 export interface DispatcherOptions {
   /** How long a claim holds a mail, counted from the start of its send; longer than one SMTP send can take (transport.ts bounds it). */
@@ -73,9 +74,6 @@ export function createMailDispatcher(deps: { repos: Repos; clock: Clock; transpo
   const { repos, clock, transport } = deps;
   const options = { ...DISPATCHER_DEFAULTS, ...deps.options };
   let log = deps.log;
-  let running = false;
-  let wake: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
 
   async function recordSent(mail: ClaimedMail, unconfirmed?: string): Promise<void> {
     const now = clock.now();
@@ -162,6 +160,8 @@ export function createMailDispatcher(deps: { repos: Repos; clock: Clock; transpo
     return claimed.length;
   }
 
+  const loop = pollingLoop(async () => (await runOnce()) > 0, { idleMs: options.idleMs, onError: (error) => log?.warn({ err: error }, 'mail dispatch round failed') });
+
   return {
     transport,
     runOnce,
@@ -174,35 +174,9 @@ export function createMailDispatcher(deps: { repos: Repos; clock: Clock; transpo
       }
     },
     start(startLog) {
-      if (running) return;
       log = startLog ?? log;
-      running = true;
-      loop = (async () => {
-        while (running) {
-          let count = 0;
-          try {
-            count = await runOnce();
-          } catch (error) {
-            log?.warn({ err: error }, 'mail dispatch round failed');
-          }
-          if (count === 0 && running) {
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, options.idleMs);
-              wake = () => {
-                clearTimeout(timer);
-                resolve();
-              };
-            });
-            wake = undefined;
-          }
-        }
-      })();
+      loop.start();
     },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-      loop = undefined;
-    },
+    stop: () => loop.stop(),
   };
 }

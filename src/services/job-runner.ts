@@ -4,6 +4,7 @@
 
 import crypto from 'node:crypto';
 import type { BackgroundJobs } from './background-jobs.ts';
+import { pollingLoop } from '../lib/polling-loop.ts';
 
 export interface JobRunnerOptions {
   /** How long a claim holds a job without progress; a batch takes far less. */
@@ -29,11 +30,10 @@ export interface JobRunner {
 
 export function createJobRunner(jobs: BackgroundJobs, overrides: JobRunnerOptions = {}): JobRunner {
   const options = { ...JOB_RUNNER_DEFAULTS, ...overrides };
-  let running = false;
   let stopping = false;
-  let wake: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
+  let log: RunnerLog | undefined;
   const runNext = () => jobs.runNext(crypto.randomUUID(), { leaseMs: options.leaseMs, batchSize: options.batchSize, keepGoing: () => !stopping });
+  const loop = pollingLoop(runNext, { idleMs: options.idleMs, onError: (error) => log?.warn({ err: error }, 'background job failed; it resumes when its lease runs out') });
 
   return {
     async drain() {
@@ -41,37 +41,15 @@ export function createJobRunner(jobs: BackgroundJobs, overrides: JobRunnerOption
       while (await runNext()) count += 1;
       return count;
     },
-    start(log) {
-      if (running) return;
-      running = true;
+    start(startLog) {
+      log = startLog ?? log;
       stopping = false;
-      loop = (async () => {
-        while (running) {
-          let ran = false;
-          try {
-            ran = await runNext();
-          } catch (error) {
-            log?.warn({ err: error }, 'background job failed; it resumes when its lease runs out');
-          }
-          if (!ran && running) {
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, options.idleMs);
-              wake = () => {
-                clearTimeout(timer);
-                resolve();
-              };
-            });
-            wake = undefined;
-          }
-        }
-      })();
+      loop.start();
     },
     async stop() {
-      running = false;
+      // A job in progress is handed back at its next batch.
       stopping = true;
-      wake?.();
-      await loop;
-      loop = undefined;
+      await loop.stop();
     },
   };
 }

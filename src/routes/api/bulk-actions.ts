@@ -10,7 +10,8 @@ import type { Job, JobRow } from '../../repos/job-repo.ts';
 import { BULK_ACTIONS, MAX_SELECTED_USERS, bulkParams, type BulkAction, type BulkSelection } from '../../services/bulk-action-service.ts';
 import { AppError } from '../../errors.ts';
 import { parseFilter } from '../../scim/filter/parser.ts';
-import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, exportStream, type ExportFormat, type ExportShape } from '../../lib/export-formats.ts';
+import { exportStream, type ExportFormat, type ExportShape } from '../../lib/export-formats.ts';
+import { JOB_ERRORS as ERRORS, JOB_ID_PARAMS as ID_PARAMS, RESULTS_QUERYSTRING, RESULTS_RESPONSE, jobSchema, presentJob, sendResults } from './job-responses.ts';
 import { authorized } from './principal.ts';
 import { API_ERROR_SCHEMA } from './error-schema.ts';
 
@@ -24,45 +25,18 @@ const ACTION_SCOPES: Record<BulkAction, string> = {
   delete: 'internal_user_mgt_delete',
 };
 
-const JOB_SCHEMA = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    state: { type: 'string', enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] },
+const JOB_SCHEMA = jobSchema(
+  {
     action: { type: 'string', enum: BULK_ACTIONS },
     groupId: { type: ['string', 'null'] },
     filter: { type: ['string', 'null'] },
-    totalRows: { type: 'integer', description: 'The users the action is for' },
-    processedRows: { type: 'integer' },
-    outcomes: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Users by outcome: done, unchanged, refused (not allowed, or not possible: why is in the results), not_found' },
-    error: { type: ['string', 'null'] },
-    createdBy: { type: 'object', properties: { type: { type: 'string' }, id: { type: ['string', 'null'] } } },
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-    finishedAt: { type: ['string', 'null'], format: 'date-time' },
   },
-} as const;
+  'Users by outcome: done, unchanged, refused (not allowed, or not possible: why is in the results), not_found',
+);
 
-const ERRORS = { 400: API_ERROR_SCHEMA, 401: API_ERROR_SCHEMA, 403: API_ERROR_SCHEMA, 404: API_ERROR_SCHEMA } as const;
-const ID_PARAMS = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
-
-function presentJob(job: Job) {
+function presentBulkAction(job: Job) {
   const { action, groupId, filter } = bulkParams(job);
-  return {
-    id: job.id,
-    state: job.state,
-    action,
-    groupId,
-    filter,
-    totalRows: job.totalRows,
-    processedRows: job.processedRows,
-    outcomes: job.outcomes,
-    error: job.error,
-    createdBy: { type: job.actorType, id: job.actorId },
-    createdAt: job.createdAt.toISOString(),
-    updatedAt: job.updatedAt.toISOString(),
-    finishedAt: job.finishedAt?.toISOString() ?? null,
-  };
+  return presentJob(job, { action, groupId, filter });
 }
 
 const RESULT_SHAPE: ExportShape<JobRow> = {
@@ -124,7 +98,7 @@ export async function bulkActionRoutes(app: FastifyInstance, { system }: { syste
         selection = { userIds: userIds! };
       }
       const job = await system.services.bulkActions.start(organization, { action, groupId }, selection, ctx);
-      return reply.code(202).header('location', `${request.url.split('?')[0]}/${job.id}`).send(presentJob(job));
+      return reply.code(202).header('location', `${request.url.split('?')[0]}/${job.id}`).send(presentBulkAction(job));
     },
   );
 
@@ -133,7 +107,7 @@ export async function bulkActionRoutes(app: FastifyInstance, { system }: { syste
     { schema: { tags: ['Users'], summary: "A bulk action's state and progress", params: ID_PARAMS, response: { 200: JOB_SCHEMA, ...ERRORS } } },
     async (request) => {
       const { organization } = authorized(request, 'internal_user_mgt_list');
-      return presentJob(await system.services.bulkActions.get(organization.id, request.params.id));
+      return presentBulkAction(await system.services.bulkActions.get(organization.id, request.params.id));
     },
   );
 
@@ -144,7 +118,7 @@ export async function bulkActionRoutes(app: FastifyInstance, { system }: { syste
     },
     async (request) => {
       const { organization, ctx } = authorized(request, 'internal_user_mgt_update');
-      return presentJob(await system.services.bulkActions.cancel(organization.id, request.params.id, ctx));
+      return presentBulkAction(await system.services.bulkActions.cancel(organization.id, request.params.id, ctx));
     },
   );
 
@@ -155,19 +129,15 @@ export async function bulkActionRoutes(app: FastifyInstance, { system }: { syste
         tags: ['Users'],
         summary: 'Download the outcome for every user, as CSV or JSON Lines',
         params: ID_PARAMS,
-        querystring: { type: 'object', properties: { format: { type: 'string', enum: EXPORT_FORMATS, default: 'csv' } } },
-        response: { 200: { description: 'The rows, streamed', content: { 'text/csv': { schema: { type: 'string' } }, 'application/jsonl': { schema: { type: 'string' } } } }, ...ERRORS },
+        querystring: RESULTS_QUERYSTRING,
+        response: { 200: RESULTS_RESPONSE, ...ERRORS },
       },
     },
     async (request, reply) => {
       const { organization } = authorized(request, 'internal_user_mgt_list');
       const { format = 'csv' } = request.query;
       const pages = await system.services.bulkActions.results(organization.id, request.params.id);
-      return reply
-        .header('content-type', EXPORT_MEDIA_TYPES[format])
-        .header('content-disposition', `attachment; filename="bulk-action-${request.params.id}-results.${format}"`)
-        .header('cache-control', 'no-store')
-        .send(await exportStream(pages, format, RESULT_SHAPE));
+      return sendResults(reply, `bulk-action-${request.params.id}`, format, await exportStream(pages, format, RESULT_SHAPE));
     },
   );
 }

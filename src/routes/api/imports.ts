@@ -11,7 +11,8 @@ import type { Job } from '../../repos/job-repo.ts';
 import { importParams, type ImportResultRow } from '../../services/import-service.ts';
 import type { FirebaseScryptParameters } from '../../security/imported-hash.ts';
 import { AppError } from '../../errors.ts';
-import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, exportStream, type ExportFormat, type ExportShape } from '../../lib/export-formats.ts';
+import { exportStream, type ExportFormat, type ExportShape } from '../../lib/export-formats.ts';
+import { JOB_ERRORS as ERRORS, JOB_ID_PARAMS as ID_PARAMS, RESULTS_QUERYSTRING, RESULTS_RESPONSE, jobSchema, presentJob, sendResults } from './job-responses.ts';
 import type { ImportFormat } from '../../lib/import-file.ts';
 import { authorized } from './principal.ts';
 import { API_ERROR_SCHEMA } from './error-schema.ts';
@@ -25,45 +26,18 @@ const IMPORT_MEDIA_TYPES: Record<string, ImportFormat> = {
 /** The header that carries a Firebase project's password-hash parameters (never the URL, which is logged). */
 export const FIREBASE_SCRYPT_HEADER = 'tessera-firebase-scrypt';
 
-const JOB_SCHEMA = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    state: { type: 'string', enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] },
+const JOB_SCHEMA = jobSchema(
+  {
     dryRun: { type: 'boolean' },
     delivery: { type: 'string', enum: ['email', 'link', 'none'] },
     fileName: { type: ['string', 'null'] },
-    totalRows: { type: 'integer' },
-    processedRows: { type: 'integer' },
-    outcomes: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Rows by outcome: created, invited, skipped, invalid (a dry run: would_create, would_invite, skipped, invalid)' },
-    error: { type: ['string', 'null'] },
-    createdBy: { type: 'object', properties: { type: { type: 'string' }, id: { type: ['string', 'null'] } } },
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-    finishedAt: { type: ['string', 'null'], format: 'date-time' },
   },
-} as const;
+  'Rows by outcome: created, invited, skipped, invalid (a dry run: would_create, would_invite, skipped, invalid)',
+);
 
-const ERRORS = { 400: API_ERROR_SCHEMA, 401: API_ERROR_SCHEMA, 403: API_ERROR_SCHEMA, 404: API_ERROR_SCHEMA } as const;
-const ID_PARAMS = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
-
-function presentJob(job: Job) {
+function presentImport(job: Job) {
   const { dryRun, delivery, fileName } = importParams(job);
-  return {
-    id: job.id,
-    state: job.state,
-    dryRun,
-    delivery,
-    fileName,
-    totalRows: job.totalRows,
-    processedRows: job.processedRows,
-    outcomes: job.outcomes,
-    error: job.error,
-    createdBy: { type: job.actorType, id: job.actorId },
-    createdAt: job.createdAt.toISOString(),
-    updatedAt: job.updatedAt.toISOString(),
-    finishedAt: job.finishedAt?.toISOString() ?? null,
-  };
+  return presentJob(job, { dryRun, delivery, fileName });
 }
 
 const RESULT_SHAPE: ExportShape<ImportResultRow> = {
@@ -155,7 +129,7 @@ export async function importRoutes(app: FastifyInstance, { system }: { system: S
       const firebase = firebaseParameters(request.headers[FIREBASE_SCRYPT_HEADER]);
       const { dryRun = false, delivery = 'email', fileName } = request.query;
       const job = await system.services.imports.upload(organization, request.body as Readable, format, { dryRun, delivery, fileName, firebase }, ctx);
-      return reply.code(202).header('location', `${request.url.split('?')[0]}/${job.id}`).send(presentJob(job));
+      return reply.code(202).header('location', `${request.url.split('?')[0]}/${job.id}`).send(presentImport(job));
     },
   );
 
@@ -170,7 +144,7 @@ export async function importRoutes(app: FastifyInstance, { system }: { system: S
     },
     async (request) => {
       const { organization } = authorized(request, 'internal_user_mgt_list');
-      return { imports: (await system.services.imports.list(organization.id)).map(presentJob) };
+      return { imports: (await system.services.imports.list(organization.id)).map(presentImport) };
     },
   );
 
@@ -179,7 +153,7 @@ export async function importRoutes(app: FastifyInstance, { system }: { system: S
     { schema: { tags: ['Imports'], summary: "An import's state and progress", params: ID_PARAMS, response: { 200: JOB_SCHEMA, ...ERRORS } } },
     async (request) => {
       const { organization } = authorized(request, 'internal_user_mgt_list');
-      return presentJob(await system.services.imports.get(organization.id, request.params.id));
+      return presentImport(await system.services.imports.get(organization.id, request.params.id));
     },
   );
 
@@ -195,7 +169,7 @@ export async function importRoutes(app: FastifyInstance, { system }: { system: S
     },
     async (request) => {
       const { organization, ctx } = authorized(request, 'internal_user_mgt_create');
-      return presentJob(await system.services.imports.cancel(organization.id, request.params.id, ctx));
+      return presentImport(await system.services.imports.cancel(organization.id, request.params.id, ctx));
     },
   );
 
@@ -208,8 +182,8 @@ export async function importRoutes(app: FastifyInstance, { system }: { system: S
         description:
           'In file order: the row as read, its outcome and why. For an import with `delivery=link`, each invited customer who has not yet set a password gets a new invitation link in this download; downloading again issues new links and the earlier ones stop working.',
         params: ID_PARAMS,
-        querystring: { type: 'object', properties: { format: { type: 'string', enum: EXPORT_FORMATS, default: 'csv' } } },
-        response: { 200: { description: 'The rows, streamed', content: { 'text/csv': { schema: { type: 'string' } }, 'application/jsonl': { schema: { type: 'string' } } } }, ...ERRORS },
+        querystring: RESULTS_QUERYSTRING,
+        response: { 200: RESULTS_RESPONSE, ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -217,11 +191,7 @@ export async function importRoutes(app: FastifyInstance, { system }: { system: S
       const { organization, ctx } = authorized(request, 'internal_user_mgt_create');
       const { format = 'csv' } = request.query;
       const pages = await system.services.imports.results(organization, request.params.id, ctx);
-      return reply
-        .header('content-type', EXPORT_MEDIA_TYPES[format])
-        .header('content-disposition', `attachment; filename="import-${request.params.id}-results.${format}"`)
-        .header('cache-control', 'no-store')
-        .send(await exportStream(pages, format, RESULT_SHAPE));
+      return sendResults(reply, `import-${request.params.id}`, format, await exportStream(pages, format, RESULT_SHAPE));
     },
   );
 }
