@@ -1,11 +1,13 @@
 // Background jobs over many users (repos/job-repo.ts): a bulk import (services/import-service.ts)
 // or a bulk action on users (services/bulk-action-service.ts). Both store every row before the
-// job is queued; this module runs them. A runner claims a job with a lease, takes its rows in
-// order a batch at a time, and hands each to the job's kind, which does the row and records its
-// outcome in one transaction (`recordRowIn`), so a row is done exactly once even when two
-// instances meet on one job or one dies mid-job and another resumes it.
+// job is queued; this module runs them. A runner claims a job with a lease and takes its rows in
+// order a batch at a time: one transaction per batch, holding every row's work and outcome
+// (`recordRowIn`) and the job's progress, so a row is done exactly once even when two instances
+// meet on one job or one dies mid-job and another resumes it. A row that fails is rolled back to
+// its own savepoint and recorded as such; the rest of the batch stays. One commit per batch
+// rather than per row is what makes an import faster than creating users one by one.
 
-import type { Repos, RepoSet } from '../repos/index.ts';
+import type { Repos, RepoSet, TransactionRepos } from '../repos/index.ts';
 import type { Organization } from '../repos/organization-repo.ts';
 import type { Job, JobOutcomes, JobRow } from '../repos/job-repo.ts';
 import type { JobKind } from '../db/schema.ts';
@@ -14,8 +16,11 @@ import { newId } from '../lib/ids.ts';
 import { AppError } from '../errors.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 
-/** The row was finished by another runner meanwhile (this one's lease ran out): undo this one. */
+/** The row was finished by another runner meanwhile (this one's lease ran out): undo this batch. */
 export class RowAlreadyDone extends Error {}
+
+/** This runner's lease is gone (cancelled, or taken over): undo this batch. */
+class LeaseLost extends Error {}
 
 /** Writes a row's outcome in `tx`; throws RowAlreadyDone (rolling `tx` back) if it has one. */
 export async function recordRowIn(tx: RepoSet, job: Job, row: JobRow, outcome: string, detail: string | null, userId: string | null = null): Promise<string> {
@@ -27,8 +32,12 @@ export async function recordRowIn(tx: RepoSet, job: Job, row: JobRow, outcome: s
 export interface JobKindHandler {
   /** Audit actions are `{auditPrefix}.completed`, `.failed`, `.cancelled`. */
   auditPrefix: string;
-  /** Called once per claim: answers the function that does one row and returns its outcome. */
-  start(job: Job, organization: Organization, ctx: RequestContext): (row: JobRow) => Promise<string>;
+  /**
+   * Called once per claim: answers the function that does one row inside the batch's
+   * transaction `tx` (every read and write on it; a write that may fail inside `tx.savepoint`)
+   * and records its outcome there, returning it.
+   */
+  start(job: Job, organization: Organization, ctx: RequestContext): (row: JobRow, tx: TransactionRepos) => Promise<string>;
 }
 
 export interface NewJob {
@@ -148,24 +157,23 @@ export function createBackgroundJobs(deps: { repos: Repos; clock: Clock }) {
         }
         const rows = await repos.jobs.pendingRows(claimed.id, options.batchSize);
         if (rows.length === 0) break;
-        const counted: JobOutcomes = { ...outcomes };
-        let done = processedRows;
-        for (const row of rows) {
-          let outcome: string;
-          try {
-            outcome = await runRow(row);
-          } catch (error) {
-            if (error instanceof RowAlreadyDone) return true;
-            throw error;
-          }
-          counted[outcome] = (counted[outcome] ?? 0) + 1;
-          done += 1;
+        try {
+          ({ processedRows, outcomes } = await repos.transaction(async (tx) => {
+            const counted: JobOutcomes = { ...outcomes };
+            for (const row of rows) {
+              const outcome = await runRow(row, tx);
+              counted[outcome] = (counted[outcome] ?? 0) + 1;
+            }
+            const done = processedRows + rows.length;
+            const at = clock.now();
+            // The lease is renewed with each batch; a cancelled job (or a lost lease) undoes the batch and stops here.
+            if (!(await tx.jobs.recordProgress(claimed.id, leaseToken, at, { processedRows: done, outcomes: counted, lockedUntil: new Date(at.getTime() + options.leaseMs) }))) throw new LeaseLost();
+            return { processedRows: done, outcomes: counted };
+          }));
+        } catch (error) {
+          if (error instanceof RowAlreadyDone || error instanceof LeaseLost) return true;
+          throw error;
         }
-        outcomes = counted;
-        processedRows = done;
-        const at = clock.now();
-        // The lease is renewed with each batch; a cancelled job (or a lost lease) stops here.
-        if (!(await repos.jobs.recordProgress(claimed.id, leaseToken, at, { processedRows, outcomes, lockedUntil: new Date(at.getTime() + options.leaseMs) }))) return true;
       }
       await finish('completed');
       return true;

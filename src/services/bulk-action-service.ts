@@ -7,7 +7,7 @@
 // (docs/security.md section 1: an administrator's account is the owner's alone), the same audit
 // event per user, exactly once.
 
-import type { Repos, RepoSet } from '../repos/index.ts';
+import type { Repos, TransactionRepos } from '../repos/index.ts';
 import type { Organization } from '../repos/organization-repo.ts';
 import type { Job, JobRow } from '../repos/job-repo.ts';
 import type { UserListQuery } from '../repos/user-repo.ts';
@@ -65,23 +65,21 @@ export function createBulkActionService(deps: { repos: Repos; users: UserService
     };
   }
 
-  /** One user: the action done through its own service, and the outcome, in one transaction. */
-  async function runRow(job: Job, organization: Organization, row: JobRow, ctx: RequestContext): Promise<string> {
+  /**
+   * One user, in the batch's transaction: the action through its own service in a savepoint (a
+   * refusal leaves nothing behind), and the outcome.
+   */
+  async function runRow(job: Job, organization: Organization, row: JobRow, tx: TransactionRepos, ctx: RequestContext): Promise<string> {
     const { action, groupId } = bulkParams(job);
     const { userId } = JSON.parse(row.input) as { userId: string };
+    let outcome: 'done' | 'unchanged';
     try {
-      return await repos.transaction(async (tx: RepoSet) => {
-        const view = await users.getUserIn(tx, organization.id, userId);
-        const outcome = await act(tx, view);
-        return recordRowIn(tx, job, row, outcome, outcome === 'unchanged' ? unchangedReason() : null, userId);
-      });
+      outcome = await tx.savepoint(async () => act(await users.getUserIn(tx, organization.id, userId)));
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) {
-        const outcome = error.code === 'user.not_found' ? 'not_found' : 'refused';
-        return recordRowIn(repos, job, row, outcome, error.message, userId);
-      }
+      if (error instanceof AppError && error.status < 500) return recordRowIn(tx, job, row, error.code === 'user.not_found' ? 'not_found' : 'refused', error.message, userId);
       throw error;
     }
+    return recordRowIn(tx, job, row, outcome, outcome === 'unchanged' ? unchangedReason() : null, userId);
 
     function unchangedReason(): string {
       return {
@@ -94,7 +92,7 @@ export function createBulkActionService(deps: { repos: Repos; users: UserService
       }[action];
     }
 
-    async function act(tx: RepoSet, view: UserView): Promise<'done' | 'unchanged'> {
+    async function act(view: UserView): Promise<'done' | 'unchanged'> {
       const inGroup = view.groups.some((group) => group.id === groupId);
       switch (action) {
         case 'add_to_group':
@@ -125,7 +123,7 @@ export function createBulkActionService(deps: { repos: Repos; users: UserService
 
   jobs.register('bulk_action', {
     auditPrefix: 'bulk_action',
-    start: (job, organization, ctx) => (row) => runRow(job, organization, row, ctx),
+    start: (job, organization, ctx) => (row, tx) => runRow(job, organization, row, tx, ctx),
   });
 
   /** Every user the filter matches now, in a stable order, a page at a time. */

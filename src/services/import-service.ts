@@ -8,7 +8,7 @@
 // row) or invalid (why). Imports create customers only, never administrators.
 
 import type { Readable } from 'node:stream';
-import type { Repos } from '../repos/index.ts';
+import type { Repos, RepoSet, TransactionRepos } from '../repos/index.ts';
 import type { Organization } from '../repos/organization-repo.ts';
 import type { Group } from '../repos/group-repo.ts';
 import type { Job, JobRow } from '../repos/job-repo.ts';
@@ -99,14 +99,14 @@ function storedRow(row: ReadRow, firebase: FirebaseScryptParameters | undefined,
 export function createImportService(deps: { repos: Repos; users: UserService; onboarding: OnboardingService; clock: Clock; jobs: BackgroundJobs }) {
   const { repos, users, onboarding, clock, jobs } = deps;
 
-  /** Groups by name, looked up once per import run. */
+  /** Groups by name, looked up once per import run (in the batch's transaction). */
   function groupResolver(orgId: string) {
     const known = new Map<string, Group | null>();
-    return async (names: string[]): Promise<{ groupIds: string[] } | { unknown: string }> => {
+    return async (tx: RepoSet, names: string[]): Promise<{ groupIds: string[] } | { unknown: string }> => {
       const groupIds: string[] = [];
       for (const name of names) {
         const key = name.toLowerCase();
-        if (!known.has(key)) known.set(key, (await repos.groups.findByName(orgId, name)) ?? null);
+        if (!known.has(key)) known.set(key, (await tx.groups.findByName(orgId, name)) ?? null);
         const group = known.get(key);
         if (!group) return { unknown: name };
         groupIds.push(group.id);
@@ -115,53 +115,59 @@ export function createImportService(deps: { repos: Repos; users: UserService; on
     };
   }
 
-  /** One row: decided, and (unless a dry run) done, with its outcome recorded in the same transaction. */
-  async function runRow(job: Job, organization: Organization, row: JobRow, resolveGroups: ReturnType<typeof groupResolver>, ctx: RequestContext): Promise<string> {
+  /**
+   * One row, in the batch's transaction: decided, and (unless a dry run) done, with its outcome.
+   * The create runs in a savepoint, so a row that fails leaves nothing of itself behind.
+   */
+  async function runRow(job: Job, organization: Organization, row: JobRow, tx: TransactionRepos, resolveGroups: ReturnType<typeof groupResolver>, ctx: RequestContext): Promise<string> {
     const { dryRun, delivery } = importParams(job);
     const input = JSON.parse(row.input) as StoredRowInput;
     const storedHash = row.importedHash ?? undefined;
     // Recording the outcome also empties the row's hash: a used one leaves in the transaction
     // that stores it in password_credentials.
-    if (input.error) return recordRowIn(repos, job, row, 'invalid', input.error);
-    if (input.duplicateOf) return recordRowIn(repos, job, row, 'skipped', `The same username as row ${input.duplicateOf}`);
-    const groups = await resolveGroups(input.groups);
-    if ('unknown' in groups) return recordRowIn(repos, job, row, 'invalid', `There is no group named "${groups.unknown}"`);
+    if (input.error) return recordRowIn(tx, job, row, 'invalid', input.error);
+    if (input.duplicateOf) return recordRowIn(tx, job, row, 'skipped', `The same username as row ${input.duplicateOf}`);
+    const groups = await resolveGroups(tx, input.groups);
+    if ('unknown' in groups) return recordRowIn(tx, job, row, 'invalid', `There is no group named "${groups.unknown}"`);
     const invites = storedHash === undefined && delivery !== 'none';
     let prepared;
     try {
-      prepared = await users.prepareCreate(organization, {
-        userName: input.userName,
-        givenName: input.givenName ?? null,
-        familyName: input.familyName ?? null,
-        groupIds: groups.groupIds,
-        ...(storedHash !== undefined && { importedPasswordHash: storedHash }),
-        ...(invites && { askPassword: true, invitationDelivery: delivery === 'email' ? 'email' : 'link' }),
-      });
+      prepared = await users.prepareCreate(
+        organization,
+        {
+          userName: input.userName,
+          givenName: input.givenName ?? null,
+          familyName: input.familyName ?? null,
+          groupIds: groups.groupIds,
+          ...(storedHash !== undefined && { importedPasswordHash: storedHash }),
+          ...(invites && { askPassword: true, invitationDelivery: delivery === 'email' ? 'email' : 'link' }),
+        },
+        tx,
+      );
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return recordRowIn(repos, job, row, 'invalid', rowProblem(error, input.userName));
+      if (error instanceof AppError && error.status < 500) return recordRowIn(tx, job, row, 'invalid', rowProblem(error, input.userName));
       throw error;
     }
-    const existing = await repos.users.findByUserName(organization.id, prepared.input.userName);
-    if (existing) return recordRowIn(repos, job, row, 'skipped', 'A user with this username exists', existing.id);
-    if (dryRun) return recordRowIn(repos, job, row, invites ? 'would_invite' : 'would_create', null);
+    const existing = await tx.users.findByUserName(organization.id, prepared.input.userName);
+    if (existing) return recordRowIn(tx, job, row, 'skipped', 'A user with this username exists', existing.id);
+    if (dryRun) return recordRowIn(tx, job, row, invites ? 'would_invite' : 'would_create', null);
+    let userId: string;
     try {
-      return await repos.transaction(async (tx) => {
-        const view = await users.writeCreate(tx, organization, prepared, ctx);
-        return recordRowIn(tx, job, row, invites ? 'invited' : 'created', null, view.user.id);
-      });
+      userId = (await tx.savepoint(() => users.writeCreate(tx, organization, prepared, ctx))).user.id;
     } catch (error) {
       // Created meanwhile (by a person, SCIM, or a runner resuming this import elsewhere).
-      if (isTaken(error)) return recordRowIn(repos, job, row, 'skipped', 'A user with this username exists');
-      if (error instanceof AppError && error.status < 500) return recordRowIn(repos, job, row, 'invalid', rowProblem(error, input.userName));
+      if (isTaken(error)) return recordRowIn(tx, job, row, 'skipped', 'A user with this username exists');
+      if (error instanceof AppError && error.status < 500) return recordRowIn(tx, job, row, 'invalid', rowProblem(error, input.userName));
       throw error;
     }
+    return recordRowIn(tx, job, row, invites ? 'invited' : 'created', null, userId);
   }
 
   jobs.register('import', {
     auditPrefix: 'import',
     start(job, organization, ctx) {
       const resolveGroups = groupResolver(organization.id);
-      return (row) => runRow(job, organization, row, resolveGroups, ctx);
+      return (row, tx) => runRow(job, organization, row, tx, resolveGroups, ctx);
     },
   });
 
