@@ -4,6 +4,7 @@
 import type { Config } from './config.ts';
 import { createDatabase, type Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { isPostgres } from './db/dialect.ts';
 import { createRepos, type Repos } from './repos/index.ts';
 import { createServices, type Services } from './services/index.ts';
 import { boundHashing } from './security/bounded-hasher.ts';
@@ -13,7 +14,7 @@ import { createProviderRegistry, type ProviderRegistry } from './oidc/provider-r
 import { systemClock, type Clock } from './lib/clock.ts';
 import { Redis } from 'ioredis';
 import { createMail, type DispatcherOptions, type MailDispatcher } from './mail/index.ts';
-import { createJobRunner, type JobRunner, type JobRunnerOptions } from './services/job-runner.ts';
+import { createJobRunner, SQLITE_PAUSE_BETWEEN_BATCHES_MS, type JobRunner, type JobRunnerOptions } from './services/job-runner.ts';
 import { createMemoryAttemptLimiter, createRedisAttemptLimiter, type AttemptLimiter } from './security/attempt-limiter.ts';
 
 export interface System {
@@ -72,7 +73,8 @@ export async function openSystem(config: Config, options: SystemOptions = {}): P
   const limiter = options.limiter ?? (redis ? createRedisAttemptLimiter(redis) : createMemoryAttemptLimiter());
   const services = createServices({ repos, clock, limiter, hasher: boundHashing(withImportedSchemes(options.hasher ?? createPasswordHasher())), publicUrl: config.publicUrl });
   const mail = createMail(config, repos, clock, options.mail);
-  const jobs = createJobRunner(services.jobs, options.jobs);
+  // SQLite has one connection: a running job pauses between batches so mail and requests get it too.
+  const jobs = createJobRunner(services.jobs, { ...(!isPostgres(db) && { pauseBetweenBatchesMs: SQLITE_PAUSE_BETWEEN_BATCHES_MS }), ...options.jobs });
   const providers = createProviderRegistry({
     repos,
     clock,

@@ -120,7 +120,7 @@ export function createBackgroundJobs(deps: { repos: Repos; clock: Clock }) {
      * lost, it is cancelled, or `keepGoing` says this runner is stopping (the job is then handed
      * back). False when there was none.
      */
-    async runNext(leaseToken: string, options: { leaseMs: number; batchSize: number; keepGoing: () => boolean }): Promise<boolean> {
+    async runNext(leaseToken: string, options: { leaseMs: number; batchSize: number; keepGoing: () => boolean; pauseBetweenBatchesMs?: number }): Promise<boolean> {
       const now = clock.now();
       const claimed = await repos.jobs.claimNext(now, new Date(now.getTime() + options.leaseMs), leaseToken);
       if (!claimed) return false;
@@ -149,7 +149,10 @@ export function createBackgroundJobs(deps: { repos: Repos; clock: Clock }) {
         return true;
       }
       const runRow = handler.start(claimed, organization, ctx);
-      for (;;) {
+      for (let batch = 0; ; batch += 1) {
+        // On one connection (SQLite) back-to-back batches would leave the outbox dispatcher and
+        // requests a statement per batch: a pause lets them through (job-runner.ts sets it).
+        if (batch > 0 && options.pauseBetweenBatchesMs) await new Promise((resolve) => setTimeout(resolve, options.pauseBetweenBatchesMs));
         // A stopping instance hands the job back at once rather than let its lease run out.
         if (!options.keepGoing()) {
           await repos.jobs.release(claimed.id, leaseToken, clock.now(), { processedRows, outcomes });
