@@ -4,7 +4,7 @@
 // the checkbox and the count, as the single delete does), then runs on the server as one
 // background job whose progress is shown until it ends.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Menu, Modal, Paper, Progress, Select, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -102,8 +102,13 @@ export function BulkActions({ selection, matching, onSelectAllMatching, onClear 
     if (finished) void queryClient.invalidateQueries({ queryKey: usersListKey });
   }, [finished, queryClient]);
 
+  // A second click before the first answer (a double click) sends nothing.
+  const sending = useRef(false);
   const start = useMutation({
     mutationFn: () => bulkActionsApi.start(action!, selection.target, groupId ?? undefined),
+    onSettled: () => {
+      sending.current = false;
+    },
     onSuccess: (started) => {
       queryClient.setQueryData(['bulk-actions', started.id], started);
       setJobId(started.id);
@@ -112,6 +117,12 @@ export function BulkActions({ selection, matching, onSelectAllMatching, onClear 
       onClear();
     },
   });
+
+  const send = () => {
+    if (sending.current) return;
+    sending.current = true;
+    start.mutate();
+  };
 
   const close = () => {
     setAction(null);
@@ -179,7 +190,7 @@ export function BulkActions({ selection, matching, onSelectAllMatching, onClear 
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button onClick={() => start.mutate()} loading={start.isPending} disabled={needsGroup && !groupId}>
+            <Button onClick={send} loading={start.isPending} disabled={needsGroup && !groupId}>
               {action ? ACTIONS[action].verb : ''}
             </Button>
           </Group>
@@ -192,7 +203,7 @@ export function BulkActions({ selection, matching, onSelectAllMatching, onClear 
         title={`Delete ${users(selection.count)}`}
         checkboxLabel={`I understand that ${users(selection.count)} will be deleted permanently`}
         confirmLabel={`Delete ${users(selection.count)}`}
-        onConfirm={() => start.mutate()}
+        onConfirm={send}
         pending={start.isPending}
         error={start.isError ? errorMessage(start.error) : undefined}
       >

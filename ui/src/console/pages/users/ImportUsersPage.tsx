@@ -4,7 +4,7 @@
 // do; "Import" runs it for real as a background job on the server. The page follows the job (its
 // id is in the address, so a reload or Back finds it again) and downloads the per-row results.
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Alert, Anchor, Badge, Button, Code, FileInput, Group, Paper, Progress, Radio, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -125,8 +125,13 @@ export default function ImportUsersPage() {
 
   const chosen = source === 'file' ? uploadedFile(file) : addressesFile(addresses);
 
+  // A second click before the first answer (a double click) sends nothing: one file, one import.
+  const sending = useRef(false);
   const start = useMutation({
     mutationFn: (dryRun: boolean) => importsApi.start(chosen!, { dryRun, delivery }),
+    onSettled: () => {
+      sending.current = false;
+    },
     onSuccess: (started) => {
       queryClient.setQueryData(['imports', started.id], started);
       setParams({ import: started.id });
@@ -139,6 +144,12 @@ export default function ImportUsersPage() {
     onSuccess: (stopped) => queryClient.setQueryData(['imports', stopped.id], stopped),
     onError: (error) => notifications.show({ color: 'red', title: 'The import could not be stopped', message: errorMessage(error) }),
   });
+
+  const send = (dryRun: boolean) => {
+    if (sending.current) return;
+    sending.current = true;
+    start.mutate(dryRun);
+  };
 
   const running = job.data !== undefined && !isFinished(job.data);
   const busy = start.isPending || running;
@@ -197,10 +208,10 @@ export default function ImportUsersPage() {
           </Alert>
         )}
         <Group>
-          <Button variant="default" disabled={!chosen || busy} loading={start.isPending && start.variables} onClick={() => start.mutate(true)}>
+          <Button variant="default" disabled={!chosen || busy} loading={start.isPending && start.variables} onClick={() => send(true)}>
             Check the file
           </Button>
-          <Button disabled={!chosen || busy} loading={start.isPending && !start.variables} onClick={() => start.mutate(false)}>
+          <Button disabled={!chosen || busy} loading={start.isPending && !start.variables} onClick={() => send(false)}>
             {checked ? 'Import these rows' : 'Import'}
           </Button>
         </Group>
