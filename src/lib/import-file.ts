@@ -9,7 +9,7 @@
 // quoting) throws a 400 naming the line; what is wrong with one row is that row's error, and the
 // rest of the file goes on.
 
-import { Readable, Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import readline from 'node:readline';
 import { parse } from 'csv-parse';
 import { AppError } from '../errors.ts';
@@ -197,9 +197,4 @@ export async function* readImportFile(body: Readable, format: ImportFormat): Asy
     if (count > MAX_IMPORT_ROWS) throw new AppError('import.too_large', `The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en')} rows: split it into several imports`);
     yield row;
   }
-}
-
-/** The same rows from text in memory (the Console's list of addresses, tests). */
-export function readImportText(text: string, format: ImportFormat): AsyncGenerator<ReadRow> {
-  return readImportFile(Readable.from([Buffer.from(text, 'utf8')]), format);
 }

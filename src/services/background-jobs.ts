@@ -47,7 +47,9 @@ export interface NewJob {
   queuedAction: string;
 }
 
+/** Rows stored per statement when a job is created, and read per page for its results. */
 const ROW_BATCH = 500;
+const RESULTS_PAGE = 500;
 
 export function createBackgroundJobs(deps: { repos: Repos; clock: Clock }) {
   const { repos, clock } = deps;
@@ -65,7 +67,7 @@ export function createBackgroundJobs(deps: { repos: Repos; clock: Clock }) {
      * Creates a job from `rows` (any number, in order): every row is stored before the job is
      * queued, so a failure halfway (a broken file, a cut-off upload) leaves no job at all.
      */
-    async create(organization: Organization, job: NewJob, rows: AsyncIterable<{ input: string; importedHash?: string | null }>, ctx: RequestContext, summary: Record<string, unknown>): Promise<Job> {
+    async create(organization: Organization, job: NewJob, rows: AsyncIterable<{ input: string; importedHash?: string | null }>, ctx: RequestContext): Promise<Job> {
       const id = newId();
       await repos.jobs.insertJob({ id, orgId: organization.id, kind: job.kind, actorType: ctx.actor.type, actorId: ctx.actor.id ?? null, params: job.params, createdAt: clock.now() });
       let total = 0;
@@ -83,7 +85,7 @@ export function createBackgroundJobs(deps: { repos: Repos; clock: Clock }) {
         if (total === 0) throw new AppError('request.invalid', job.kind === 'import' ? 'The file has no rows: give a row per user after the header' : 'No users are selected', { details: { field: job.kind === 'import' ? 'file' : 'users' } });
         await repos.transaction(async (tx) => {
           await tx.jobs.queue(organization.id, id, total, clock.now());
-          await tx.audit.record({ ...auditFields(ctx), orgId: organization.id, occurredAt: clock.now(), action: job.queuedAction, targetType: job.kind, targetId: id, after: { ...summary, totalRows: total } });
+          await tx.audit.record({ ...auditFields(ctx), orgId: organization.id, occurredAt: clock.now(), action: job.queuedAction, targetType: job.kind, targetId: id, after: { ...job.params, totalRows: total } });
         });
       } catch (error) {
         await repos.jobs.deleteJob(organization.id, id);
@@ -100,6 +102,17 @@ export function createBackgroundJobs(deps: { repos: Repos; clock: Clock }) {
 
     list(orgId: string, kind: JobKind): Promise<Job[]> {
       return repos.jobs.list(orgId, kind, 50);
+    },
+
+    /** A job's rows in order, a page at a time (its results download), for a job `get` found. */
+    async *rowPages(job: Job): AsyncGenerator<JobRow[]> {
+      let after = 0;
+      for (;;) {
+        const rows = await repos.jobs.rowsAfter(job.id, after, RESULTS_PAGE);
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1].rowNumber;
+        yield rows;
+      }
     },
 
     async cancel(orgId: string, kind: JobKind, id: string, ctx: RequestContext): Promise<Job> {

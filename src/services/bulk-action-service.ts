@@ -3,7 +3,7 @@
 // a list filter matches. The users are fixed when the action is asked for (a filter is resolved
 // then, page by page, so users created afterwards are not touched), stored as the rows of a
 // background job (services/background-jobs.ts), and each is done through the service the
-// single-user action uses, in one transaction with its row's outcome: the same privilege rules
+// single-user action uses, in its batch's transaction with its row's outcome: the same privilege rules
 // (docs/security.md section 1: an administrator's account is the owner's alone), the same audit
 // event per user, exactly once.
 
@@ -168,26 +168,16 @@ export function createBulkActionService(deps: { repos: Repos; users: UserService
       async function* rows() {
         for await (const userId of ids) yield { input: JSON.stringify({ userId }) };
       }
-      return jobs.create(organization, { kind: 'bulk_action', params: { ...params }, queuedAction: 'bulk_action.queued' }, rows(), ctx, { ...params });
+      return jobs.create(organization, { kind: 'bulk_action', params: { ...params }, queuedAction: 'bulk_action.queued' }, rows(), ctx);
     },
 
     get: (orgId: string, id: string) => jobs.get(orgId, 'bulk_action', id),
     list: (orgId: string) => jobs.list(orgId, 'bulk_action'),
     cancel: (orgId: string, id: string, ctx: RequestContext) => jobs.cancel(orgId, 'bulk_action', id, ctx),
 
-    /** The per-user outcomes, a page at a time (the job is checked before the first page). */
+    /** The per-user outcomes, a page at a time. */
     async results(orgId: string, id: string): Promise<AsyncGenerator<JobRow[]>> {
-      await jobs.get(orgId, 'bulk_action', id);
-      async function* pages(): AsyncGenerator<JobRow[]> {
-        let after = 0;
-        for (;;) {
-          const rows = await repos.jobs.rowsAfter(id, after, FILTER_PAGE);
-          if (rows.length === 0) return;
-          after = rows[rows.length - 1].rowNumber;
-          yield rows;
-        }
-      }
-      return pages();
+      return jobs.rowPages(await jobs.get(orgId, 'bulk_action', id));
     },
   };
 }

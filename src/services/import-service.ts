@@ -1,7 +1,7 @@
 // Bulk imports of customers (issue 14 items 3 and 4). An upload stores every row of the file
 // (lib/import-file.ts reads it as a stream) as a background job (services/background-jobs.ts);
 // the job's runner then takes each row in order through the same create as the Console's New
-// User (services/user-service.ts), one transaction per row that also records the row's
+// User (services/user-service.ts), in a batch's transaction that also records the row's
 // outcome, so a row is done exactly once even when an instance dies mid-import and another
 // resumes it. A dry run takes the same steps without writing a user, so it reports what
 // the real run will do: created, invited, skipped (the username exists, or repeats an earlier
@@ -21,8 +21,6 @@ import { canonicalEmail } from '../lib/email.ts';
 import { AppError } from '../errors.ts';
 import { auditFields, type RequestContext } from './request-context.ts';
 import { recordRowIn, type BackgroundJobs } from './background-jobs.ts';
-
-const RESULTS_PAGE = 500;
 
 export type ImportDelivery = 'email' | 'link' | 'none';
 
@@ -185,7 +183,7 @@ export function createImportService(deps: { repos: Repos; users: UserService; on
           yield { input: JSON.stringify(input), importedHash };
         }
       }
-      return jobs.create(organization, { kind: 'import', params: { ...params }, queuedAction: 'import.queued' }, rows(), ctx, { ...params });
+      return jobs.create(organization, { kind: 'import', params: { ...params }, queuedAction: 'import.queued' }, rows(), ctx);
     },
 
     get: (orgId: string, id: string) => jobs.get(orgId, 'import', id),
@@ -201,6 +199,7 @@ export function createImportService(deps: { repos: Repos; users: UserService; on
     async results(organization: Organization, id: string, ctx: RequestContext): Promise<AsyncGenerator<ImportResultRow[]>> {
       const job = await jobs.get(organization.id, 'import', id);
       const { delivery, dryRun } = importParams(job);
+      const jobPages = jobs.rowPages(job);
       const issuesLinks = delivery === 'link' && !dryRun;
       await repos.audit.record({
         ...auditFields(ctx),
@@ -212,11 +211,7 @@ export function createImportService(deps: { repos: Repos; users: UserService; on
         after: { invitationLinks: issuesLinks },
       });
       async function* pages(): AsyncGenerator<ImportResultRow[]> {
-        let after = 0;
-        for (;;) {
-          const rows = await repos.jobs.rowsAfter(id, after, RESULTS_PAGE);
-          if (rows.length === 0) return;
-          after = rows[rows.length - 1].rowNumber;
+        for await (const rows of jobPages) {
           const results = rows.map((row): ImportResultRow => {
             const input = JSON.parse(row.input) as StoredRowInput;
             return {

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { System } from '../../system.ts';
 import type { Job } from '../../repos/job-repo.ts';
-import { importParams, type ImportResultRow } from '../../services/import-service.ts';
+import { importParams, type ImportDelivery, type ImportResultRow } from '../../services/import-service.ts';
 import type { FirebaseScryptParameters } from '../../security/imported-hash.ts';
 import { AppError } from '../../errors.ts';
 import { exportStream, type ExportFormat, type ExportShape } from '../../lib/export-formats.ts';
@@ -88,7 +88,7 @@ function firebaseParameters(header: string | string[] | undefined): FirebaseScry
 
 interface UploadQuerystring {
   dryRun?: boolean;
-  delivery?: 'email' | 'link' | 'none';
+  delivery?: ImportDelivery;
   fileName?: string;
 }
 

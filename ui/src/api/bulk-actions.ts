@@ -3,19 +3,14 @@
 
 import { config } from '../config.ts';
 import { apiRequest } from './http.ts';
+import type { JobProgress } from './jobs.ts';
 
 export type BulkAction = 'add_to_group' | 'remove_from_group' | 'resend_invitation' | 'lock' | 'unlock' | 'delete';
 
-export interface BulkActionJob {
-  id: string;
-  state: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+/** Outcomes: done, unchanged, refused, not_found. */
+export interface BulkActionJob extends JobProgress {
   action: BulkAction;
   groupId: string | null;
-  totalRows: number;
-  processedRows: number;
-  /** Users by outcome: done, unchanged, refused, not_found. */
-  outcomes: Record<string, number>;
-  error: string | null;
 }
 
 export type BulkTarget = { userIds: string[] } | { filter: string; expectedCount: number };
@@ -26,7 +21,3 @@ export const bulkActionsApi = {
   start: (action: BulkAction, target: BulkTarget, groupId?: string) => apiRequest<BulkActionJob>(base, { body: { action, ...target, ...(groupId && { groupId }) } }),
   get: (id: string) => apiRequest<BulkActionJob>(`${base}/${encodeURIComponent(id)}`),
 };
-
-export function isFinished(job: BulkActionJob): boolean {
-  return job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled';
-}

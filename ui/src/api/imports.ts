@@ -3,21 +3,14 @@
 
 import { config } from '../config.ts';
 import { apiDownload, apiRequest } from './http.ts';
+import type { JobProgress } from './jobs.ts';
 
 export type ImportDelivery = 'email' | 'link' | 'none';
-export type ImportState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-
-export interface ImportJob {
-  id: string;
-  state: ImportState;
+/** Outcomes: created, invited, skipped, invalid (a dry run: would_create, would_invite). */
+export interface ImportJob extends JobProgress {
   dryRun: boolean;
   delivery: ImportDelivery;
   fileName: string | null;
-  totalRows: number;
-  processedRows: number;
-  /** Rows by outcome: created, invited, skipped, invalid (a dry run: would_create, would_invite). */
-  outcomes: Record<string, number>;
-  error: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -31,9 +24,6 @@ export interface ImportFile {
 
 const base = `${config.apiBase}/server/v1/imports`;
 
-export function isFinished(job: ImportJob): boolean {
-  return job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled';
-}
 
 export const importsApi = {
   start: (file: ImportFile, options: { dryRun: boolean; delivery: ImportDelivery }) =>

@@ -9,7 +9,8 @@ import { Alert, Button, Group, Menu, Modal, Paper, Progress, Select, Stack, Text
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../../api/http.ts';
-import { bulkActionsApi, isFinished, type BulkAction, type BulkActionJob, type BulkTarget } from '../../../api/bulk-actions.ts';
+import { bulkActionsApi, type BulkAction, type BulkActionJob, type BulkTarget } from '../../../api/bulk-actions.ts';
+import { isFinished } from '../../../api/jobs.ts';
 import { IrreversibleActionModal } from '../../../components/IrreversibleActionModal.tsx';
 import { useGroupOptions, usersListKey } from './users-query.ts';
 

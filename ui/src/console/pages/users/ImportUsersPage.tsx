@@ -11,7 +11,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { errorMessage } from '../../../api/http.ts';
-import { importsApi, isFinished, type ImportDelivery, type ImportFile, type ImportJob } from '../../../api/imports.ts';
+import { importsApi, type ImportDelivery, type ImportFile, type ImportJob } from '../../../api/imports.ts';
+import { isFinished } from '../../../api/jobs.ts';
 
 type Source = 'addresses' | 'file';
 
