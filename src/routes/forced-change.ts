@@ -15,8 +15,7 @@ import { changeTemporaryPasswordPage } from '../web/pages/onboarding-pages.ts';
 import { onboardingPaths } from '../lib/onboarding-paths.ts';
 import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
-import { sendNoAccess, type Interaction } from './no-access.ts';
-import { authenticationContext } from '../oidc/authentication-context.ts';
+import { finishPasswordSignIn, type Interaction } from './finish-sign-in.ts';
 
 export const TEMPORARY_PASSWORD_EXPIRED = 'Your temporary password has expired. Ask your administrator for a new one.';
 
@@ -76,11 +75,7 @@ export async function forcedChangeRoutes(app: FastifyInstance, { system }: { sys
     try {
       if (password !== formField(request.body, 'confirm')) return await rerender(400, 'The two passwords do not match.');
       const user = await system.services.temporaryPasswords.complete(organization, token, password, requestContext(request));
-      const access = await system.services.applications.checkSignInAccess(user, String(interaction.params.client_id ?? ''), requestContext(request, { type: 'user', id: user.id }));
-      if (!access.allowed) return sendNoAccess(reply, entry, interaction, access.application?.name);
-      reply.hijack();
-      await entry.provider.interactionFinished(request.raw, reply.raw, { login: { accountId: user.id, ...authenticationContext(['pwd']) } }, { mergeWithLastSubmission: false });
-      return reply;
+      return await finishPasswordSignIn(system, request, reply, entry, interaction, user);
     } catch (error) {
       if (!isAppError(error)) throw error;
       if (error.code === 'password.policy') return rerender(400, error.message);

@@ -12,12 +12,11 @@ import { sendPage } from '../web/reply.ts';
 import { formTargetsOf } from '../web/layout.ts';
 import { signInPage } from '../web/pages/sign-in-page.ts';
 import { messagePage } from '../web/pages/message-page.ts';
-import { abortSubject, sendNoAccess, type Interaction } from './no-access.ts';
+import { abortSubject, finishPasswordSignIn, sendNoAccess, type Interaction } from './finish-sign-in.ts';
 import { formField } from './form-fields.ts';
 import { requestContext } from './request-context.ts';
 import { signInLinks } from './onboarding-common.ts';
 import { sendForcedChangePage, TEMPORARY_PASSWORD_EXPIRED } from './forced-change.ts';
-import { authenticationContext } from '../oidc/authentication-context.ts';
 
 interface Params {
   org: string;
@@ -127,21 +126,7 @@ export async function signInRoutes(app: FastifyInstance, { system }: { system: S
     if (result.outcome === 'password_change_required') return sendForcedChangePage(reply, system, entry, interaction.uid, result.user);
 
     // Groups decide who may use which application: say so here, and issue no code.
-    const access = await system.services.applications.checkSignInAccess(
-      result.user,
-      String(interaction.params.client_id ?? ''),
-      requestContext(request, { type: 'user', id: result.user.id }),
-    );
-    if (!access.allowed) return sendNoAccess(reply, entry, interaction, access.application?.name);
-
-    reply.hijack();
-    await entry.provider.interactionFinished(
-      request.raw,
-      reply.raw,
-      { login: { accountId: result.user.id, ...authenticationContext(['pwd']) } },
-      { mergeWithLastSubmission: false },
-    );
-    return reply;
+    return finishPasswordSignIn(system, request, reply, entry, interaction, result.user);
   });
 
   // "Back to the application" from the No access page: the authorization request ends with

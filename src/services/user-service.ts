@@ -55,8 +55,6 @@ export interface NewUserInput extends Partial<UserAttributes> {
    * rehashed to argon2id at the first successful sign-in. Excludes `password` and `askPassword`.
    */
   importedPasswordHash?: string;
-  /** A given `password` is permanent whatever the organization's temporary-password setting says. */
-  permanentPassword?: boolean;
   /**
    * A given `password` is temporary (to be changed at the first sign-in) whoever gives it and
    * whatever the organization's setting says: SCIM's `urn:scim:wso2:schema` `forcePasswordReset`.
@@ -241,12 +239,12 @@ export function createUserService(deps: { repos: Repos; hasher: PasswordHasher; 
    * hash is the user's own; forcePasswordReset makes it temporary whoever sets it; an
    * application's (client credentials: provisioning from another system) is permanent; a
    * person's (the Console, an administrator's token) follows the organization's
-   * forceTemporaryPasswordChange, unless the caller marks it permanent.
+   * forceTemporaryPasswordChange.
    */
   async function initialPasswordState(tx: RepoSet, orgId: string, input: NewUserInput, ctx: RequestContext, now: Date) {
     if (input.importedPasswordHash !== undefined) return PERMANENT;
     if (input.forcePasswordReset === true) return onboarding.initialPassword(tx, orgId, now, { forced: true });
-    if (input.permanentPassword === true || ctx.actor.type === 'application') return PERMANENT;
+    if (ctx.actor.type === 'application') return PERMANENT;
     return onboarding.initialPassword(tx, orgId, now);
   }
 

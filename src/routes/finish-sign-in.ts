@@ -1,8 +1,13 @@
-// The "No access" page of a sign-in whose account may not use the application (groups decide):
-// shared by the sign-in page and the forced password change, which both end a sign-in.
+// How a password sign-in ends, shared by the sign-in page and the forced change of a temporary
+// password: the application-access check (groups decide), then either the "No access" page or
+// the interaction finished with the account, which gives the application its code.
 
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { System } from '../system.ts';
 import type { ProviderEntry } from '../oidc/provider-registry.ts';
+import type { User } from '../repos/user-repo.ts';
+import { authenticationContext } from '../oidc/authentication-context.ts';
+import { requestContext } from './request-context.ts';
 import { signInPagePath } from '../oidc/routes.ts';
 import { formToken } from '../web/form-token.ts';
 import { sendPage } from '../web/reply.ts';
@@ -35,4 +40,13 @@ export function sendNoAccess(reply: FastifyReply, entry: ProviderEntry, interact
     // The form ends in a redirect to the application: CSP form-action must allow it.
     { formTargets: formTargetsOf(interaction.params.redirect_uri) },
   );
+}
+
+/** The account passed its password step: on to the application, or "No access" (no code). */
+export async function finishPasswordSignIn(system: System, request: FastifyRequest, reply: FastifyReply, entry: ProviderEntry, interaction: Interaction, user: User) {
+  const access = await system.services.applications.checkSignInAccess(user, String(interaction.params.client_id ?? ''), requestContext(request, { type: 'user', id: user.id }));
+  if (!access.allowed) return sendNoAccess(reply, entry, interaction, access.application?.name);
+  reply.hijack();
+  await entry.provider.interactionFinished(request.raw, reply.raw, { login: { accountId: user.id, ...authenticationContext(['pwd']) } }, { mergeWithLastSubmission: false });
+  return reply;
 }
